@@ -1,0 +1,3 @@
+//! The customer data model.
+mod identity;
+pub use identity::*;

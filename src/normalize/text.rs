@@ -1,0 +1,344 @@
+//! Text folding: Unicode NFKC, full case folding, invisible-character removal, Arabic-script
+//! unification, whitespace and punctuation collapse, and a diacritics-free ASCII key.
+//!
+//! [`fold`] and [`ascii_key`] are the two functions most code needs. Hosts that want a different
+//! chain build one from [`TextFilter`]s with [`TextPipeline::builder`].
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+use super::script::push_folded_arabic;
+
+/// One step of text folding: reads `input`, appends its result to `output`.
+///
+/// Filters compose in a [`TextPipeline`]. A filter must be idempotent on its own output.
+pub trait TextFilter: Send + Sync {
+    /// Append the filtered form of `input` to `output` (which the caller has cleared).
+    fn apply(&self, input: &str, output: &mut String);
+}
+
+/// Unicode compatibility normalisation (NFKC): full-width letters, ligatures (`ﬁ`), Arabic
+/// presentation forms and composed/decomposed accents all take one form.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Nfkc;
+
+impl TextFilter for Nfkc {
+    fn apply(&self, input: &str, output: &mut String) {
+        if is_nfkc_quick(input.chars()) == IsNormalized::Yes {
+            output.push_str(input);
+        } else {
+            output.extend(input.nfkc());
+        }
+    }
+}
+
+/// Removes invisible and control characters: C0/C1 controls (tabs and line breaks become a
+/// space), bidi marks and embeddings, zero-width spaces and joiners (including the Persian
+/// zero-width non-joiner), the byte-order mark and the soft hyphen.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StripInvisible;
+
+/// Whether `c` is invisible formatting that carries no letter.
+#[inline]
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'                  // soft hyphen
+        | '\u{034F}'                // combining grapheme joiner
+        | '\u{061C}'                // Arabic letter mark
+        | '\u{115F}' | '\u{1160}'   // Hangul fillers
+        | '\u{180E}'                // Mongolian vowel separator
+        | '\u{200B}'..='\u{200F}'   // zero-width space, ZWNJ, ZWJ, LRM, RLM
+        | '\u{202A}'..='\u{202E}'   // bidi embeddings and overrides
+        | '\u{2060}'..='\u{206F}'   // word joiner, invisible operators, bidi isolates
+        | '\u{FE00}'..='\u{FE0F}'   // variation selectors
+        | '\u{FEFF}'                // byte-order mark
+        | '\u{FFF9}'..='\u{FFFB}'   // interlinear annotation
+    ) || (c.is_control() && !c.is_whitespace())
+}
+
+impl TextFilter for StripInvisible {
+    fn apply(&self, input: &str, output: &mut String) {
+        for c in input.chars() {
+            if c.is_whitespace() {
+                output.push(if c.is_control() { ' ' } else { c });
+            } else if !is_invisible(c) {
+                output.push(c);
+            }
+        }
+    }
+}
+
+/// Full Unicode case folding (`Straße` and `STRASSE` both become `strasse`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseFold;
+
+impl TextFilter for CaseFold {
+    fn apply(&self, input: &str, output: &mut String) {
+        if input.is_ascii() {
+            output.extend(input.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            output.extend(caseless::default_case_fold_str(input).nfkc());
+        }
+    }
+}
+
+/// Arabic-script unification (see [`fold_arabic_script`](super::fold_arabic_script)), with
+/// digits of every script turned into ASCII.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnifyArabicScript;
+
+impl TextFilter for UnifyArabicScript {
+    fn apply(&self, input: &str, output: &mut String) {
+        push_folded_arabic(input, output);
+    }
+}
+
+/// Collapses punctuation and whitespace: apostrophes vanish (`O'Brien` → `OBrien`), every other
+/// run of characters that are neither letters, digits nor combining marks becomes one space,
+/// and the result is trimmed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CollapseWhitespace;
+
+#[inline]
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '`' | '\u{00B4}'
+    )
+}
+
+impl TextFilter for CollapseWhitespace {
+    fn apply(&self, input: &str, output: &mut String) {
+        let mut pending_space = false;
+        for c in input.chars() {
+            if c.is_alphanumeric() || (is_combining_mark(c) && !output.is_empty()) {
+                if pending_space && !output.is_empty() {
+                    output.push(' ');
+                }
+                pending_space = false;
+                output.push(c);
+            } else if !is_apostrophe(c) {
+                pending_space = true;
+            }
+        }
+    }
+}
+
+/// A diacritics-free ASCII transliteration (`José` → `jose`, `Łódź` → `lodz`), lower-cased,
+/// with only `a-z`, `0-9` and single spaces left.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AsciiKey;
+
+impl TextFilter for AsciiKey {
+    fn apply(&self, input: &str, output: &mut String) {
+        let ascii;
+        let source = if input.is_ascii() {
+            input
+        } else {
+            ascii = deunicode::deunicode_with_tofu(input, " ");
+            &ascii
+        };
+        let mut pending_space = false;
+        for c in source.chars() {
+            if c.is_ascii_alphanumeric() {
+                if pending_space && !output.is_empty() {
+                    output.push(' ');
+                }
+                pending_space = false;
+                output.push(c.to_ascii_lowercase());
+            } else if !is_apostrophe(c) {
+                pending_space = true;
+            }
+        }
+    }
+}
+
+/// A chain of [`TextFilter`]s applied in order.
+///
+/// ```
+/// use customer360::normalize::{CaseFold, CollapseWhitespace, Nfkc, TextPipeline};
+///
+/// let pipeline = TextPipeline::builder()
+///     .filter(Nfkc)
+///     .filter(CaseFold)
+///     .filter(CollapseWhitespace)
+///     .build();
+/// assert_eq!(pipeline.apply("  Straße,   Berlin "), "strasse berlin");
+/// ```
+pub struct TextPipeline {
+    filters: Vec<Box<dyn TextFilter>>,
+}
+
+impl std::fmt::Debug for TextPipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextPipeline")
+            .field("filters", &self.filters.len())
+            .finish()
+    }
+}
+
+/// Builds a [`TextPipeline`].
+#[derive(Default)]
+pub struct TextPipelineBuilder {
+    filters: Vec<Box<dyn TextFilter>>,
+}
+
+impl std::fmt::Debug for TextPipelineBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextPipelineBuilder")
+            .field("filters", &self.filters.len())
+            .finish()
+    }
+}
+
+impl TextPipelineBuilder {
+    /// Append a filter to the chain.
+    #[must_use]
+    pub fn filter(mut self, filter: impl TextFilter + 'static) -> Self {
+        self.filters.push(Box::new(filter));
+        self
+    }
+
+    /// Finish the chain.
+    pub fn build(self) -> TextPipeline {
+        TextPipeline {
+            filters: self.filters,
+        }
+    }
+}
+
+impl TextPipeline {
+    /// Start an empty chain.
+    pub fn builder() -> TextPipelineBuilder {
+        TextPipelineBuilder::default()
+    }
+
+    /// The chain [`fold`] uses: strip invisibles, NFKC, case fold, unify Arabic script,
+    /// collapse punctuation and whitespace.
+    pub fn folding() -> TextPipeline {
+        TextPipeline::builder()
+            .filter(StripInvisible)
+            .filter(Nfkc)
+            .filter(CaseFold)
+            .filter(UnifyArabicScript)
+            .filter(CollapseWhitespace)
+            .build()
+    }
+
+    /// Run every filter over `input`.
+    pub fn apply(&self, input: &str) -> String {
+        let mut current = input.to_owned();
+        let mut next = String::with_capacity(input.len());
+        for filter in &self.filters {
+            next.clear();
+            filter.apply(&current, &mut next);
+            std::mem::swap(&mut current, &mut next);
+        }
+        current
+    }
+}
+
+/// Fold text for comparison: strip invisible characters, NFKC, full case folding, Arabic-script
+/// unification (Persian digits to ASCII), apostrophes removed, other punctuation and whitespace
+/// collapsed to single spaces.
+///
+/// ```
+/// use customer360::normalize::fold;
+/// assert_eq!(fold("  STRASSE "), fold("Straße"));
+/// assert_eq!(fold("O'Brien-Smith"), "obrien smith");
+/// // A Persian name typed with Arabic yeh, and with a zero-width non-joiner, folds the same.
+/// assert_eq!(fold("نيک\u{200C}پور"), fold("نیکپور"));
+/// ```
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`], appending to a caller-owned buffer.
+pub(crate) fn fold_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        // ASCII fast path: only controls, case and punctuation can change.
+        let mut pending_space = false;
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if b != b'\'' && b != b'`' {
+                pending_space = true;
+            }
+        }
+        return;
+    }
+    let mut a = String::with_capacity(text.len());
+    StripInvisible.apply(text, &mut a);
+    let mut b = String::with_capacity(a.len());
+    Nfkc.apply(&a, &mut b);
+    a.clear();
+    CaseFold.apply(&b, &mut a);
+    b.clear();
+    UnifyArabicScript.apply(&a, &mut b);
+    CollapseWhitespace.apply(&b, out);
+}
+
+/// A diacritics-free ASCII key of `text`: [`fold`], then transliterated to ASCII, keeping only
+/// `a-z`, `0-9` and single spaces.
+///
+/// ```
+/// use customer360::normalize::ascii_key;
+/// assert_eq!(ascii_key("José"), "jose");
+/// assert_eq!(ascii_key("Łódź"), "lodz");
+/// assert_eq!(ascii_key("Ñúñez-García"), "nunez garcia");
+/// ```
+pub fn ascii_key(text: &str) -> String {
+    let folded = fold(text);
+    if folded.is_ascii() {
+        return folded;
+    }
+    let mut out = String::with_capacity(folded.len());
+    AsciiKey.apply(&folded, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_folding_is_full() {
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("ΣΊΣΥΦΟΣ"), fold("σίσυφος"));
+    }
+
+    #[test]
+    fn invisible_characters_are_removed() {
+        assert_eq!(fold("Jo\u{200B}hn\u{202E}"), "john");
+        assert_eq!(fold("\u{FEFF}Anna"), "anna");
+        assert_eq!(fold("a\tb\nc"), "a b c");
+    }
+
+    #[test]
+    fn nfkc_unifies_compatibility_forms() {
+        assert_eq!(fold("ｊｏｈｎ"), "john");
+        assert_eq!(fold("ﬁnn"), "finn");
+        assert_eq!(fold("Jose\u{0301}"), fold("José"));
+    }
+
+    #[test]
+    fn ascii_key_handles_scripts_without_latin_letters() {
+        // Transliteration gives some ASCII; it must not panic or be empty for letters.
+        assert!(!ascii_key("Москва").is_empty());
+        assert_eq!(ascii_key("!!!"), "");
+    }
+
+    #[test]
+    fn pipeline_matches_fold() {
+        let p = TextPipeline::folding();
+        for s in ["Straße", "O'Brien", "نيک‌پور", "  a  b ", "ＡＢＣ"] {
+            assert_eq!(p.apply(s), fold(s), "{s}");
+        }
+    }
+}
