@@ -1,13 +1,41 @@
-//! Errors.
+//! Errors: one enum per area, all converting into the umbrella [`Error`].
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in customer360.
+///
+/// Each area has its own error type ([`ModelError`], ...) so that a call shows only what it can
+/// fail with; all convert into this one with `?`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A value broke a rule of the data model.
+    #[error(transparent)]
+    Model(#[from] ModelError),
     /// A region code was not two ASCII letters.
     #[error("invalid region code {0:?}: use an ISO 3166-1 alpha-2 code such as \"US\" or \"IR\"")]
     InvalidRegion(String),
+}
+
+/// A value broke a rule of the data model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A sentiment score outside `[-1, 1]` or not a number.
+    #[error("sentiment score {0} is out of range: scores must be finite numbers from -1 to 1")]
+    SentimentOutOfRange(f32),
+    /// An NPS answer above 10.
+    #[error("NPS answer {0} is out of range: NPS answers are whole numbers from 0 to 10")]
+    NpsOutOfRange(u8),
+    /// A CSAT answer outside 1–5.
+    #[error("CSAT answer {0} is out of range: CSAT answers are whole numbers from 1 to 5")]
+    CsatOutOfRange(u8),
+    /// A field path that is not built in and not `identity.identifier.<kind>` or
+    /// `custom.<name>`.
+    #[error(
+        "unknown field path {0:?}: use a built-in path such as \"identity.email\", \
+         \"identity.identifier.<kind>\" or \"custom.<name>\" (names: 1-64 of A-Z a-z 0-9 _ -)"
+    )]
+    InvalidFieldPath(String),
 }

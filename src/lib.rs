@@ -1,8 +1,108 @@
-//! customer360
+//! # customer360
+//!
+//! Resolve customer identities across many source systems and keep one canonical profile per
+//! customer: the "customer 360" view.
+//!
+//! A business holds the same customer in its CRM, web shop, call centre, point of sale,
+//! support desk and billing systems, each written down a little differently: "Jonh Smith",
+//! "Bob" for Robert, a phone typed as `(555) 123-4567` or `+1 555 1234567`, a name in Persian
+//! script with Arabic `ي`/`ك` or a missing zero-width non-joiner. customer360 is a library
+//! other Rust services embed to turn those records into one customer each.
+//!
+//! ## Overview
+//!
+//! Data flows one way:
+//!
+//! 1. **Model**: a [`SourceRecord`] holds what one system says about one customer, exactly as
+//!    it said it: [`Identity`] (names, e-mails, phones, addresses, birth date, gender, typed
+//!    identifiers), [`Facts`] (orders, transactions, holdings), [`Interaction`]s over channels
+//!    with their [`SoftData`] (sentiment, mood, NPS/CSAT feedback, notes), and custom
+//!    attributes. Every field has a stable [`FieldPath`].
+//! 2. **Normalise**: [`normalize::RecordNormalizer`] turns a record into a
+//!    [`normalize::NormalizedRecord`]: every value in one comparable form, kept beside its
+//!    original, with [`normalize::ValueFlags`] for what was noticed (placeholders, invalid
+//!    values, ambiguous dates).
+//! 3. Block, compare, score, cluster, merge and present the 360 view: these stages are being
+//!    built (see the changelog).
+//!
+//! ## Example
+//!
+//! ```
+//! use customer360::normalize::{RecordNormalizer, Region, ValueFlags};
+//! use customer360::{PersonName, SourceRecord};
+//!
+//! let normalizer = RecordNormalizer::builder()
+//!     .default_region("US".parse::<Region>()?)
+//!     .build();
+//!
+//! let crm = SourceRecord::new("crm", "1001")
+//!     .name(PersonName::from_parts("John", "Smith"))
+//!     .email("John.Smith+newsletter@GMail.com")
+//!     .phone("(555) 123-4567");
+//! let shop = SourceRecord::new("webshop", "77")
+//!     .name(PersonName::full("Smith, Jonh"))
+//!     .email("johnsmith@gmail.com")
+//!     .phone("+1 555 1234567");
+//!
+//! let (a, b) = (normalizer.normalize(&crm), normalizer.normalize(&shop));
+//! let email = |r: &customer360::normalize::NormalizedRecord| {
+//!     r.emails[0].address.value.as_ref().map(|e| e.canonical().to_owned())
+//! };
+//! let phone = |r: &customer360::normalize::NormalizedRecord| {
+//!     r.phones[0].number.value.as_ref().map(|p| p.e164().to_owned())
+//! };
+//! assert_eq!(email(&a), email(&b));
+//! assert_eq!(phone(&a), phone(&b));
+//! assert_eq!(b.names[0].value.as_ref().unwrap().family.as_deref(), Some("smith"));
+//!
+//! // Placeholder values are kept, flagged, and never used as matching evidence.
+//! let junk = normalizer.normalize(&SourceRecord::new("crm", "9").email("test@test.com"));
+//! assert!(junk.emails[0].address.flags.contains(ValueFlags::PLACEHOLDER));
+//! assert!(!junk.has_matchable_identity());
+//! # Ok::<(), customer360::Error>(())
+//! ```
+//!
+//! ## Unicode and Persian script
+//!
+//! Text is compared after NFKC, full case folding (`Straße` = `STRASSE`), removal of bidi and
+//! other invisible characters, and Arabic-script unification: Arabic `ي`/`ك` and Persian
+//! `ی`/`ک` are one letter, harakat and tatweel vanish, zero-width non-joiner variants share a
+//! key, and Persian and Arabic-Indic digits become ASCII digits everywhere (phones,
+//! identifiers, dates). Jalali (Persian calendar) birth dates are converted to Gregorian. A
+//! cross-script key lets `محمد` meet `Mohammad`, `Mohammed` and `Muhammad`.
+//!
+//! ## Untrusted input
+//!
+//! Input comes from systems nobody controls. No normaliser panics, on any input; over-long
+//! values are cut for matching keys (and flagged) while the original is kept whole; a value
+//! that cannot be normalised is kept with a flag, never dropped. Readers return typed errors
+//! that name the row and field.
+//!
+//! ## Time
+//!
+//! The core never reads the wall clock. Time comes from records
+//! ([`SourceRecord::observed_at`]) or is injected (for example
+//! [`RecordNormalizerBuilder::today`](normalize::RecordNormalizerBuilder::today)).
+//!
+//! ## Crate features
+//!
+//! - `csv` (default): [`adapters::csv`], reading source records from CSV files with columns
+//!   mapped to attribute kinds by name.
+
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![warn(rust_2018_idioms, unreachable_pub)]
+
+pub mod adapters;
+mod error;
 pub mod model;
 pub mod normalize;
-mod error;
-pub use error::{Error, Result};
-pub use model::*;
+
+pub use error::{Error, ModelError, Result};
+pub use model::{
+    AddressKind, Channel, ContactUse, Csat, Direction, Email, Facts, Feedback, FieldPath, Holding,
+    HoldingStatus, Identifier, IdentifierKind, Identity, Interaction, Money, Mood, Note, Nps,
+    NpsCategory, Order, OrderLine, OrderStatus, Outcome, PersonName, Phone, PhoneKind,
+    PostalAddress, RecordKey, RecordRef, Sentiment, SentimentLabel, SoftData, SourceRecord,
+    SourceSystem, Transaction, TransactionKind,
+};

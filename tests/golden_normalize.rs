@@ -15,8 +15,8 @@ use std::path::Path;
 
 use customer360::normalize::{
     ascii_key, cross_script_key, fold, AddressNormalizer, BirthDateNormalizer, DateOrder,
-    EmailNormalizer, GenderNormalizer, IdentifierNormalizer, NameNormalizer, Normalized,
-    Normalizer, NicknameTable, PhoneNormalizer, Region, ValueFlags,
+    EmailNormalizer, GenderNormalizer, IdentifierNormalizer, NameNormalizer, NicknameTable,
+    Normalized, Normalizer, PhoneNormalizer, Region, ValueFlags,
 };
 use customer360::{Identifier, IdentifierKind};
 
@@ -45,7 +45,10 @@ fn unescape(s: &str) -> String {
 }
 
 fn render<T: Display>(n: Normalized<T>) -> (String, ValueFlags) {
-    let text = n.value.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string);
+    let text = n
+        .value
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string);
     (text, n.flags)
 }
 
@@ -103,7 +106,11 @@ fn run(kind: &str, input: &str) -> (String, ValueFlags) {
                 Some(other) => panic!("unknown date order {other}"),
             };
             let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
-            render(BirthDateNormalizer::with_order(order).with_today(today).normalize(input))
+            render(
+                BirthDateNormalizer::with_order(order)
+                    .with_today(today)
+                    .normalize(input),
+            )
         }
         "address" => render(AddressNormalizer::default().normalize(input)),
         "id" => {

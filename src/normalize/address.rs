@@ -1,9 +1,9 @@
 //! Postal addresses. (Stub: being implemented.)
-use std::fmt;
-use std::sync::Arc;
-use serde::{Deserialize, Serialize};
 use super::{Normalized, Normalizer, ValueFlags};
 use crate::model::PostalAddress;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
 
 /// A postal address split into normalised parts, with tokens for set comparison.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,8 +31,18 @@ pub struct NormalizedAddress {
 impl fmt::Display for NormalizedAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = |o: &Option<String>| o.clone().unwrap_or_default();
-        write!(f, "{}|{}|{}|{}|{}|{}|{}|{}", p(&self.unit), p(&self.house_number), p(&self.street),
-            p(&self.extra), p(&self.locality), p(&self.region), p(&self.postcode), p(&self.country))
+        write!(
+            f,
+            "{}|{}|{}|{}|{}|{}|{}|{}",
+            p(&self.unit),
+            p(&self.house_number),
+            p(&self.street),
+            p(&self.extra),
+            p(&self.locality),
+            p(&self.region),
+            p(&self.postcode),
+            p(&self.country)
+        )
     }
 }
 
@@ -60,16 +70,26 @@ pub struct AddressNormalizer {
 }
 
 impl fmt::Debug for AddressNormalizer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str("AddressNormalizer") }
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AddressNormalizer")
+    }
 }
 
 impl Default for AddressNormalizer {
-    fn default() -> Self { AddressNormalizer { parser: Arc::new(SimpleAddressParser) } }
+    fn default() -> Self {
+        AddressNormalizer {
+            parser: Arc::new(SimpleAddressParser),
+        }
+    }
 }
 
 impl AddressNormalizer {
     /// A normaliser using a host's parser.
-    pub fn with_parser(parser: impl AddressParser + 'static) -> Self { AddressNormalizer { parser: Arc::new(parser) } }
+    pub fn with_parser(parser: impl AddressParser + 'static) -> Self {
+        AddressNormalizer {
+            parser: Arc::new(parser),
+        }
+    }
     /// Normalise a structured address.
     pub fn normalize_address(&self, address: &PostalAddress) -> Normalized<NormalizedAddress> {
         let mut flags = ValueFlags::empty();
@@ -85,7 +105,10 @@ impl Normalizer for AddressNormalizer {
     type Output = NormalizedAddress;
     /// A one-line address: street parts, then locality, region, postcode, separated by commas.
     fn normalize(&self, raw: &str) -> Normalized<NormalizedAddress> {
-        let address = PostalAddress { lines: vec![raw.to_owned()], ..PostalAddress::default() };
+        let address = PostalAddress {
+            lines: vec![raw.to_owned()],
+            ..PostalAddress::default()
+        };
         let mut n = self.normalize_address(&address);
         n.original = raw.to_owned();
         n

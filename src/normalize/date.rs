@@ -1,11 +1,13 @@
 //! Birth dates. (Stub: being implemented.)
-use std::fmt;
-use serde::{Deserialize, Serialize};
-use chrono::NaiveDate;
 use super::{Normalized, Normalizer, ValueFlags};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// A date of which year, month and day may each be unknown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct PartialDate {
     /// Year (Gregorian).
     pub year: Option<i32>,
@@ -52,7 +54,9 @@ pub struct NormalizedDate {
 impl fmt::Display for NormalizedDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.date)?;
-        if let Some(alt) = &self.alternative { write!(f, "|{alt}")?; }
+        if let Some(alt) = &self.alternative {
+            write!(f, "|{alt}")?;
+        }
         Ok(())
     }
 }
@@ -66,10 +70,15 @@ pub struct BirthDateNormalizer {
 
 impl BirthDateNormalizer {
     /// A normaliser for sources that write day and month in `order`.
-    pub fn with_order(order: DateOrder) -> Self { BirthDateNormalizer { order, today: None } }
+    pub fn with_order(order: DateOrder) -> Self {
+        BirthDateNormalizer { order, today: None }
+    }
     /// Dates after `today` are flagged implausible. No clock is read: the host injects it.
     #[must_use]
-    pub fn with_today(mut self, today: NaiveDate) -> Self { self.today = Some(today); self }
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = Some(today);
+        self
+    }
 }
 
 impl Normalizer for BirthDateNormalizer {

@@ -1,7 +1,7 @@
 //! E-mail addresses. (Stub: being implemented.)
-use std::fmt;
-use serde::{Deserialize, Serialize};
 use super::{Normalized, Normalizer, ValueFlags};
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// A validated, normalised e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -13,15 +13,23 @@ pub struct EmailAddress {
 
 impl EmailAddress {
     /// Local part, lower-cased.
-    pub fn local(&self) -> &str { &self.local }
+    pub fn local(&self) -> &str {
+        &self.local
+    }
     /// Domain, lower-cased.
-    pub fn domain(&self) -> &str { &self.domain }
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
     /// The canonical address used for matching (provider rules applied).
-    pub fn canonical(&self) -> &str { &self.canonical }
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
 }
 
 impl fmt::Display for EmailAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.canonical) }
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.canonical)
+    }
 }
 
 /// Normalises e-mail addresses.

@@ -1,8 +1,8 @@
 //! Typed identifiers. (Stub: being implemented.)
-use std::fmt;
-use serde::{Deserialize, Serialize};
 use super::{Normalized, Normalizer, ValueFlags};
 use crate::model::{Identifier, IdentifierKind};
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// A normalised identifier: separators stripped, letters upper-case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -16,7 +16,9 @@ pub struct NormalizedIdentifier {
 }
 
 impl fmt::Display for NormalizedIdentifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.value) }
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.value)
+    }
 }
 
 /// Normalises identifiers and validates checksums where a scheme has one.
@@ -34,6 +36,9 @@ impl Normalizer for IdentifierNormalizer {
     type Output = NormalizedIdentifier;
     /// Normalise a value of unknown kind (`IdentifierKind::Other("unknown")`).
     fn normalize(&self, raw: &str) -> Normalized<NormalizedIdentifier> {
-        self.normalize_identifier(&Identifier::new(IdentifierKind::Other("unknown".into()), raw))
+        self.normalize_identifier(&Identifier::new(
+            IdentifierKind::Other("unknown".into()),
+            raw,
+        ))
     }
 }

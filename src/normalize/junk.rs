@@ -4,15 +4,77 @@
 
 /// Folded texts that stand for "no value". Compared against [`fold`](super::fold)ed input.
 const PLACEHOLDER_TEXTS: &[&str] = &[
-    "n a", "na", "n d", "nd", "none", "null", "nil", "nan", "undefined", "unknown", "unk", "not known",
-    "not available", "not applicable", "not provided", "not given", "no name", "noname", "no",
-    "nobody", "nothing", "empty", "blank", "missing", "declined", "refused", "withheld",
-    "test", "tester", "testing", "test test", "test user", "dummy", "fake", "sample", "example",
-    "asdf", "asdfgh", "asdfasdf", "qwerty", "qwertz", "azerty", "abc", "abcd", "abcdef", "xyz",
-    "foo", "bar", "foobar", "lorem ipsum", "anonymous", "anon", "guest", "customer", "client",
-    "user", "john doe", "jane doe", "mr x", "ms x", "xx", "tbd", "tba", "to be confirmed",
+    "n a",
+    "na",
+    "n d",
+    "nd",
+    "none",
+    "null",
+    "nil",
+    "nan",
+    "undefined",
+    "unknown",
+    "unk",
+    "not known",
+    "not available",
+    "not applicable",
+    "not provided",
+    "not given",
+    "no name",
+    "noname",
+    "no",
+    "nobody",
+    "nothing",
+    "empty",
+    "blank",
+    "missing",
+    "declined",
+    "refused",
+    "withheld",
+    "test",
+    "tester",
+    "testing",
+    "test test",
+    "test user",
+    "dummy",
+    "fake",
+    "sample",
+    "example",
+    "asdf",
+    "asdfgh",
+    "asdfasdf",
+    "qwerty",
+    "qwertz",
+    "azerty",
+    "abc",
+    "abcd",
+    "abcdef",
+    "xyz",
+    "foo",
+    "bar",
+    "foobar",
+    "lorem ipsum",
+    "anonymous",
+    "anon",
+    "guest",
+    "customer",
+    "client",
+    "user",
+    "john doe",
+    "jane doe",
+    "mr x",
+    "ms x",
+    "xx",
+    "tbd",
+    "tba",
+    "to be confirmed",
     // Persian: unknown, has none, test, nothing, no name.
-    "نامشخص", "ندارد", "تست", "هیچ", "بی نام", "نامعلوم",
+    "نامشخص",
+    "ندارد",
+    "تست",
+    "هیچ",
+    "بی نام",
+    "نامعلوم",
 ];
 
 /// Whether already-[`fold`](super::fold)ed text is a placeholder: a known junk word, a single
@@ -37,7 +99,10 @@ pub fn is_placeholder_text(folded: &str) -> bool {
     }
     let compact: Vec<char> = folded.chars().filter(|c| !c.is_whitespace()).collect();
     // One letter repeated three or more times: "xxx", "aaaa", "zzzzz".
-    compact.len() >= 3 && compact.iter().all(|&c| c == compact[0] && c.is_alphabetic())
+    compact.len() >= 3
+        && compact
+            .iter()
+            .all(|&c| c == compact[0] && c.is_alphabetic())
 }
 
 /// Whether a string of ASCII digits is a placeholder: empty of information (`0000000000`,
@@ -66,7 +131,9 @@ pub fn is_placeholder_digits(digits: &str) -> bool {
         return true;
     }
     // A pattern of length 1..=3 repeated over the whole string.
-    (1..=3).any(|period| d.len() >= period * 3 && d.iter().enumerate().all(|(i, &b)| b == d[i % period]))
+    (1..=3).any(|period| {
+        d.len() >= period * 3 && d.iter().enumerate().all(|(i, &b)| b == d[i % period])
+    })
 }
 
 #[cfg(test)]
@@ -76,7 +143,9 @@ mod tests {
 
     #[test]
     fn real_names_are_not_placeholders() {
-        for name in ["Anna", "Bob", "Ng", "Li", "Xu", "Eve", "Otto", "Aaron", "محمد"] {
+        for name in [
+            "Anna", "Bob", "Ng", "Li", "Xu", "Eve", "Otto", "Aaron", "محمد",
+        ] {
             assert!(!is_placeholder_text(&fold(name)), "{name}");
         }
     }

@@ -32,7 +32,10 @@ pub use junk::{is_placeholder_digits, is_placeholder_text};
 pub use name::{cross_script_key, NameNormalizer, NormalizedName};
 pub use nicknames::NicknameTable;
 pub use phone::{PhoneNormalizer, PhoneNumber, Region};
-pub use record::{NormalizedRecord, RecordNormalizer, RecordNormalizerBuilder};
+pub use record::{
+    FlaggedValue, NormalizedEmail, NormalizedPhone, NormalizedRecord, RecordNormalizer,
+    RecordNormalizerBuilder,
+};
 pub use script::{fold_arabic_script, to_ascii_digits};
 pub use text::{
     ascii_key, fold, AsciiKey, CaseFold, CollapseWhitespace, Nfkc, StripInvisible, TextFilter,

@@ -1,7 +1,7 @@
 //! Person names. (Stub: being implemented.)
-use serde::{Deserialize, Serialize};
-use super::{Normalized, Normalizer, NicknameTable};
+use super::{NicknameTable, Normalized, Normalizer};
 use crate::model::PersonName;
+use serde::{Deserialize, Serialize};
 
 /// A person name parsed into folded parts, with comparison keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,11 @@ pub struct NameNormalizer {
 }
 
 impl NameNormalizer {
+    /// A normaliser with a host's nickname table.
+    pub fn with_nicknames(nicknames: NicknameTable) -> Self {
+        NameNormalizer { nicknames }
+    }
+
     /// Normalise a name given in parts and/or as a full string.
     pub fn normalize_name(&self, name: &PersonName) -> Normalized<NormalizedName> {
         let _ = (&self.nicknames, name);

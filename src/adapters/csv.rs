@@ -1,0 +1,622 @@
+//! Reading [`SourceRecord`]s from CSV files whose columns are mapped to attribute kinds.
+//!
+//! Column headers are mapped to [`ColumnKind`]s by common names, case-insensitively
+//! (`first_name`, `surname`, `dob`, `postcode`, ...); a host overrides any of them, and columns
+//! with no known meaning are kept as custom attributes. Values are trimmed (FEBRL's values
+//! carry leading spaces). Every bad row becomes a [`CsvError`] naming its line; the rows around
+//! it still read.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use crate::model::{
+    Email, Identifier, IdentifierKind, PersonName, Phone, PhoneKind, PostalAddress, RecordKey,
+    SourceRecord, SourceSystem,
+};
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ColumnKind {
+    /// The record's key in its source.
+    RecordId,
+    /// The source system's name.
+    Source,
+    /// When the source observed or updated the record (RFC 3339 or `YYYY-MM-DD`).
+    ObservedAt,
+    /// Given name.
+    GivenName,
+    /// Middle name.
+    MiddleName,
+    /// Family name.
+    FamilyName,
+    /// A whole name in one string.
+    FullName,
+    /// Title.
+    NamePrefix,
+    /// Name suffix.
+    NameSuffix,
+    /// E-mail address.
+    Email,
+    /// Phone number of unstated kind.
+    Phone,
+    /// Mobile phone number.
+    Mobile,
+    /// Landline phone number.
+    Landline,
+    /// Birth date.
+    BirthDate,
+    /// Gender.
+    Gender,
+    /// House number, joined to the first address line.
+    StreetNumber,
+    /// An address line (street, building).
+    AddressLine,
+    /// City, town or suburb.
+    Locality,
+    /// State or province.
+    Region,
+    /// Postal code.
+    Postcode,
+    /// Country.
+    Country,
+    /// A typed identifier.
+    Identifier(IdentifierKind),
+    /// Kept as a custom attribute under the column's name.
+    Custom,
+    /// Not read.
+    Ignore,
+}
+
+impl ColumnKind {
+    /// The kind a header most likely means, by common names, case-insensitively; `Custom` when
+    /// it is none of them.
+    ///
+    /// ```
+    /// use customer360::adapters::csv::ColumnKind;
+    /// assert_eq!(ColumnKind::guess(" Surname"), ColumnKind::FamilyName);
+    /// assert_eq!(ColumnKind::guess("DOB"), ColumnKind::BirthDate);
+    /// assert_eq!(ColumnKind::guess("loyalty_tier"), ColumnKind::Custom);
+    /// ```
+    pub fn guess(header: &str) -> ColumnKind {
+        let h: String = header
+            .trim()
+            .trim_start_matches('\u{FEFF}')
+            .chars()
+            .map(|c| match c {
+                ' ' | '-' | '.' => '_',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        match h.as_str() {
+            "record_id" | "rec_id" | "id" | "recid" | "key" | "record_key" => ColumnKind::RecordId,
+            "source" | "source_system" | "system" => ColumnKind::Source,
+            "updated_at" | "event_date" | "timestamp" | "observed_at" | "last_updated"
+            | "modified_at" => ColumnKind::ObservedAt,
+            "first_name" | "given_name" | "forename" | "firstname" | "givenname" | "first" => {
+                ColumnKind::GivenName
+            }
+            "middle_name" | "middlename" | "middle" => ColumnKind::MiddleName,
+            "last_name" | "surname" | "family_name" | "lastname" | "familyname" | "last" => {
+                ColumnKind::FamilyName
+            }
+            "name" | "full_name" | "fullname" | "customer_name" => ColumnKind::FullName,
+            "title" | "prefix" | "salutation" => ColumnKind::NamePrefix,
+            "suffix" | "name_suffix" => ColumnKind::NameSuffix,
+            "email" | "e_mail" | "email_address" | "mail" => ColumnKind::Email,
+            "phone" | "telephone" | "phone_number" | "tel" => ColumnKind::Phone,
+            "mobile" | "mobile_phone" | "cell" | "cellphone" | "cell_phone" => ColumnKind::Mobile,
+            "landline" | "home_phone" => ColumnKind::Landline,
+            "dob" | "date_of_birth" | "birth_date" | "birthdate" | "birthday" => {
+                ColumnKind::BirthDate
+            }
+            "sex" | "gender" => ColumnKind::Gender,
+            "street_number" | "house_number" | "street_no" => ColumnKind::StreetNumber,
+            "street" | "address" | "address_1" | "address_2" | "address1" | "address2"
+            | "address_line_1" | "address_line_2" | "street_address" => ColumnKind::AddressLine,
+            "city" | "suburb" | "town" | "locality" => ColumnKind::Locality,
+            "state" | "region" | "province" | "county" => ColumnKind::Region,
+            "postcode" | "zip" | "zipcode" | "zip_code" | "postal_code" | "post_code" => {
+                ColumnKind::Postcode
+            }
+            "country" | "country_code" => ColumnKind::Country,
+            "national_id" | "ssn" | "soc_sec_id" | "national_code" | "nin" => {
+                ColumnKind::Identifier(IdentifierKind::NationalId)
+            }
+            "passport" | "passport_number" => ColumnKind::Identifier(IdentifierKind::Passport),
+            "customer_id" | "customer_number" => ColumnKind::Identifier(IdentifierKind::Customer),
+            "account" | "account_number" | "account_id" => {
+                ColumnKind::Identifier(IdentifierKind::Account)
+            }
+            "loyalty" | "loyalty_number" | "loyalty_id" => {
+                ColumnKind::Identifier(IdentifierKind::Loyalty)
+            }
+            _ => ColumnKind::Custom,
+        }
+    }
+}
+
+impl FromStr for ColumnKind {
+    type Err = CsvError;
+
+    /// Parse a kind name as given to `--map COLUMN=KIND`: a header-like name that
+    /// [`ColumnKind::guess`] knows (`given_name`, `email`, `dob`...), `identifier:<kind>`,
+    /// `custom` or `ignore`.
+    fn from_str(s: &str) -> Result<Self, CsvError> {
+        let s = s.trim();
+        if let Some(kind) = s.strip_prefix("identifier:") {
+            return Ok(ColumnKind::Identifier(IdentifierKind::from(
+                kind.to_owned(),
+            )));
+        }
+        match s.to_ascii_lowercase().as_str() {
+            "custom" => Ok(ColumnKind::Custom),
+            "ignore" | "skip" => Ok(ColumnKind::Ignore),
+            _ => match ColumnKind::guess(s) {
+                ColumnKind::Custom => Err(CsvError::UnknownColumnKind(s.to_owned())),
+                kind => Ok(kind),
+            },
+        }
+    }
+}
+
+impl fmt::Display for ColumnKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            ColumnKind::RecordId => "record_id",
+            ColumnKind::Source => "source",
+            ColumnKind::ObservedAt => "observed_at",
+            ColumnKind::GivenName => "given_name",
+            ColumnKind::MiddleName => "middle_name",
+            ColumnKind::FamilyName => "family_name",
+            ColumnKind::FullName => "full_name",
+            ColumnKind::NamePrefix => "prefix",
+            ColumnKind::NameSuffix => "suffix",
+            ColumnKind::Email => "email",
+            ColumnKind::Phone => "phone",
+            ColumnKind::Mobile => "mobile",
+            ColumnKind::Landline => "landline",
+            ColumnKind::BirthDate => "birth_date",
+            ColumnKind::Gender => "gender",
+            ColumnKind::StreetNumber => "street_number",
+            ColumnKind::AddressLine => "address",
+            ColumnKind::Locality => "locality",
+            ColumnKind::Region => "region",
+            ColumnKind::Postcode => "postcode",
+            ColumnKind::Country => "country",
+            ColumnKind::Identifier(kind) => return write!(f, "identifier:{kind}"),
+            ColumnKind::Custom => "custom",
+            ColumnKind::Ignore => "ignore",
+        };
+        f.write_str(name)
+    }
+}
+
+/// Something wrong with a CSV input or one of its rows.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CsvError {
+    /// The input could not be read or is not CSV.
+    #[error("cannot read the CSV input: {0}")]
+    Read(#[from] csv::Error),
+    /// The input has no header row.
+    #[error("the CSV input is empty: it needs a header row naming its columns")]
+    Empty,
+    /// No column holds record IDs.
+    #[error(
+        "no record ID column: name one `record_id`, `rec_id` or `id`, or choose it with \
+         --id-column (headers are: {headers})"
+    )]
+    NoIdColumn {
+        /// The headers found.
+        headers: String,
+    },
+    /// A column named in the options is not in the header.
+    #[error("column {column:?} is not in the CSV header (headers are: {headers})")]
+    NoSuchColumn {
+        /// The column asked for.
+        column: String,
+        /// The headers found.
+        headers: String,
+    },
+    /// A kind name given to `--map` is not known.
+    #[error(
+        "unknown column kind {0:?}: use a name such as given_name, family_name, email, phone, \
+         mobile, dob, address, city, postcode, national_id, identifier:<kind>, custom or ignore"
+    )]
+    UnknownColumnKind(String),
+    /// A `--map` argument is not `COLUMN=KIND`.
+    #[error("bad column mapping {0:?}: write it as COLUMN=KIND, e.g. surname=family_name")]
+    BadMapping(String),
+    /// A row has a different number of fields from the header.
+    #[error("line {line}: the row has {found} fields but the header has {expected}")]
+    RaggedRow {
+        /// 1-based line number.
+        line: u64,
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the row.
+        found: usize,
+    },
+    /// A field is not valid UTF-8.
+    #[error(
+        "line {line}, column {column:?}: the value is not valid UTF-8; re-export the file as UTF-8"
+    )]
+    InvalidUtf8 {
+        /// 1-based line number.
+        line: u64,
+        /// The column's header.
+        column: String,
+    },
+    /// A row has no record ID.
+    #[error("line {line}: the record ID column {column:?} is empty; every record needs a key")]
+    MissingRecordId {
+        /// 1-based line number.
+        line: u64,
+        /// The ID column's header.
+        column: String,
+    },
+    /// A record key appears twice for one source.
+    #[error(
+        "line {line}: record {key:?} of source {source_system:?} already appeared on line \
+         {first_line}; keys must be unique within a source"
+    )]
+    DuplicateKey {
+        /// 1-based line number of the repeat.
+        line: u64,
+        /// Line of the first occurrence.
+        first_line: u64,
+        /// The source.
+        source_system: String,
+        /// The repeated key.
+        key: String,
+    },
+    /// A timestamp could not be read.
+    #[error(
+        "line {line}, column {column:?}: {value:?} is not a timestamp; use RFC 3339 \
+         (2026-03-01T09:30:00Z) or a date (2026-03-01)"
+    )]
+    BadTimestamp {
+        /// 1-based line number.
+        line: u64,
+        /// The column's header.
+        column: String,
+        /// The value found.
+        value: String,
+    },
+}
+
+impl CsvError {
+    /// The 1-based line the error is about, for row errors.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            CsvError::RaggedRow { line, .. }
+            | CsvError::InvalidUtf8 { line, .. }
+            | CsvError::MissingRecordId { line, .. }
+            | CsvError::DuplicateKey { line, .. }
+            | CsvError::BadTimestamp { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// How to read a CSV file: column overrides, the ID and source columns, the default source.
+///
+/// ```
+/// use customer360::adapters::csv::{read_records, ColumnKind, CsvOptions};
+///
+/// let data = "rec_id,first,surname,tel,tier\n1, Jonh,Smith,(555) 123-4567,gold\n";
+/// let options = CsvOptions::new("crm").map("tel", ColumnKind::Mobile);
+/// let records: Vec<_> = read_records(data.as_bytes(), &options)?
+///     .collect::<Result<_, _>>()?;
+/// let r = &records[0];
+/// assert_eq!(r.key.as_str(), "1");
+/// assert_eq!(r.identity.names[0].given.as_deref(), Some("Jonh"));
+/// assert_eq!(r.identity.phones[0].number, "(555) 123-4567");
+/// assert_eq!(r.custom["tier"], "gold");
+/// # Ok::<(), customer360::adapters::csv::CsvError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CsvOptions {
+    default_source: String,
+    overrides: Vec<(String, ColumnKind)>,
+    id_column: Option<String>,
+    source_column: Option<String>,
+}
+
+impl CsvOptions {
+    /// Options for a file whose records all come from `default_source`, unless a source column
+    /// says otherwise.
+    pub fn new(default_source: impl Into<String>) -> Self {
+        CsvOptions {
+            default_source: default_source.into(),
+            overrides: Vec::new(),
+            id_column: None,
+            source_column: None,
+        }
+    }
+
+    /// Map `column` to `kind`, overriding the guess.
+    #[must_use]
+    pub fn map(mut self, column: impl Into<String>, kind: ColumnKind) -> Self {
+        self.overrides.push((column.into(), kind));
+        self
+    }
+
+    /// Map from a `COLUMN=KIND` argument.
+    pub fn map_arg(self, arg: &str) -> Result<Self, CsvError> {
+        let (column, kind) = arg
+            .split_once('=')
+            .ok_or_else(|| CsvError::BadMapping(arg.to_owned()))?;
+        if column.trim().is_empty() {
+            return Err(CsvError::BadMapping(arg.to_owned()));
+        }
+        Ok(self.map(column.trim(), kind.parse()?))
+    }
+
+    /// The column that holds record IDs.
+    #[must_use]
+    pub fn id_column(mut self, column: impl Into<String>) -> Self {
+        self.id_column = Some(column.into());
+        self
+    }
+
+    /// The column that holds source system names.
+    #[must_use]
+    pub fn source_column(mut self, column: impl Into<String>) -> Self {
+        self.source_column = Some(column.into());
+        self
+    }
+
+    /// Resolve every header to a kind.
+    fn schema(&self, headers: &[String]) -> Result<Vec<ColumnKind>, CsvError> {
+        let list = || headers.join(", ");
+        let position = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name.trim()))
+                .ok_or_else(|| CsvError::NoSuchColumn {
+                    column: name.to_owned(),
+                    headers: list(),
+                })
+        };
+        let mut kinds: Vec<ColumnKind> = headers.iter().map(|h| ColumnKind::guess(h)).collect();
+        for (column, kind) in &self.overrides {
+            kinds[position(column)?] = kind.clone();
+        }
+        if let Some(id) = &self.id_column {
+            let at = position(id)?;
+            for k in kinds.iter_mut().filter(|k| **k == ColumnKind::RecordId) {
+                *k = ColumnKind::Custom;
+            }
+            kinds[at] = ColumnKind::RecordId;
+        }
+        if let Some(source) = &self.source_column {
+            let at = position(source)?;
+            for k in kinds.iter_mut().filter(|k| **k == ColumnKind::Source) {
+                *k = ColumnKind::Custom;
+            }
+            kinds[at] = ColumnKind::Source;
+        }
+        // Only the first of several guessed ID or source columns counts.
+        for single in [ColumnKind::RecordId, ColumnKind::Source] {
+            let mut seen = false;
+            for k in kinds.iter_mut().filter(|k| **k == single) {
+                if seen {
+                    *k = ColumnKind::Custom;
+                }
+                seen = true;
+            }
+        }
+        if !kinds.contains(&ColumnKind::RecordId) {
+            return Err(CsvError::NoIdColumn { headers: list() });
+        }
+        Ok(kinds)
+    }
+}
+
+/// Start reading records from CSV `input`. The header is read and mapped now; rows are read as
+/// the iterator advances, each as a record or a [`CsvError`] naming its line.
+pub fn read_records<R: Read>(input: R, options: &CsvOptions) -> Result<CsvRecords<R>, CsvError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(input);
+    let mut header = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut header)? {
+        return Err(CsvError::Empty);
+    }
+    let headers: Vec<String> = header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{FEFF}')
+                .trim()
+                .to_owned()
+        })
+        .collect();
+    let kinds = options.schema(&headers)?;
+    Ok(CsvRecords {
+        reader,
+        headers,
+        kinds,
+        default_source: options.default_source.clone(),
+        row: csv::ByteRecord::new(),
+        first_lines: HashMap::new(),
+    })
+}
+
+/// An iterator of records read from CSV; see [`read_records`].
+pub struct CsvRecords<R> {
+    reader: csv::Reader<R>,
+    headers: Vec<String>,
+    kinds: Vec<ColumnKind>,
+    default_source: String,
+    row: csv::ByteRecord,
+    /// The line each `(source, key)` was first seen on, to report repeats.
+    first_lines: HashMap<(String, String), u64>,
+}
+
+impl<R> fmt::Debug for CsvRecords<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CsvRecords")
+            .field("columns", &self.columns().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl<R> CsvRecords<R> {
+    /// Each column's header and the kind it was mapped to.
+    pub fn columns(&self) -> impl Iterator<Item = (&str, &ColumnKind)> {
+        self.headers.iter().map(String::as_str).zip(&self.kinds)
+    }
+
+    fn parse_row(&mut self, line: u64) -> Result<SourceRecord, CsvError> {
+        if self.row.len() != self.headers.len() {
+            return Err(CsvError::RaggedRow {
+                line,
+                expected: self.headers.len(),
+                found: self.row.len(),
+            });
+        }
+        let mut record = SourceRecord::new(self.default_source.as_str(), "");
+        let mut name = PersonName::default();
+        let mut address = PostalAddress::default();
+        let mut street_number: Option<String> = None;
+        let mut key: Option<String> = None;
+        for ((field, header), kind) in self.row.iter().zip(&self.headers).zip(&self.kinds) {
+            let value = std::str::from_utf8(field).map_err(|_| CsvError::InvalidUtf8 {
+                line,
+                column: header.clone(),
+            })?;
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let owned = || Some(value.to_owned());
+            match kind {
+                ColumnKind::RecordId => key = owned(),
+                ColumnKind::Source => record.source = SourceSystem::from(value),
+                ColumnKind::ObservedAt => {
+                    record.observed_at =
+                        Some(
+                            parse_timestamp(value).ok_or_else(|| CsvError::BadTimestamp {
+                                line,
+                                column: header.clone(),
+                                value: value.to_owned(),
+                            })?,
+                        );
+                }
+                ColumnKind::GivenName => name.given = owned(),
+                ColumnKind::MiddleName => name.middle = owned(),
+                ColumnKind::FamilyName => name.family = owned(),
+                ColumnKind::FullName => name.full = owned(),
+                ColumnKind::NamePrefix => name.prefix = owned(),
+                ColumnKind::NameSuffix => name.suffix = owned(),
+                ColumnKind::Email => record.identity.emails.push(Email::new(value)),
+                ColumnKind::Phone | ColumnKind::Mobile | ColumnKind::Landline => {
+                    let kind = match kind {
+                        ColumnKind::Mobile => PhoneKind::Mobile,
+                        ColumnKind::Landline => PhoneKind::Landline,
+                        _ => PhoneKind::Unspecified,
+                    };
+                    record.identity.phones.push(Phone {
+                        number: value.to_owned(),
+                        kind,
+                        region: None,
+                    });
+                }
+                ColumnKind::BirthDate => record.identity.birth_date = owned(),
+                ColumnKind::Gender => record.identity.gender = owned(),
+                ColumnKind::StreetNumber => street_number = owned(),
+                ColumnKind::AddressLine => address.lines.push(value.to_owned()),
+                ColumnKind::Locality => address.locality = owned(),
+                ColumnKind::Region => address.region = owned(),
+                ColumnKind::Postcode => address.postcode = owned(),
+                ColumnKind::Country => address.country = owned(),
+                ColumnKind::Identifier(kind) => record
+                    .identity
+                    .identifiers
+                    .push(Identifier::new(kind.clone(), value)),
+                ColumnKind::Custom => {
+                    record.custom.insert(header.clone(), value.to_owned());
+                }
+                ColumnKind::Ignore => {}
+            }
+        }
+        if let Some(number) = street_number {
+            match address.lines.first_mut() {
+                Some(first) => *first = format!("{number} {first}"),
+                None => address.lines.push(number),
+            }
+        }
+        if !name.is_empty() {
+            record.identity.names.push(name);
+        }
+        if !address.is_empty() {
+            record.identity.addresses.push(address);
+        }
+        let id_column = || {
+            self.kinds
+                .iter()
+                .position(|k| *k == ColumnKind::RecordId)
+                .map(|i| self.headers[i].clone())
+                .unwrap_or_default()
+        };
+        let key = key.ok_or_else(|| CsvError::MissingRecordId {
+            line,
+            column: id_column(),
+        })?;
+        let identity = (record.source.0.clone(), key.clone());
+        if let Some(&first_line) = self.first_lines.get(&identity) {
+            return Err(CsvError::DuplicateKey {
+                line,
+                first_line,
+                source_system: identity.0,
+                key,
+            });
+        }
+        self.first_lines.insert(identity, line);
+        record.key = RecordKey::from(key);
+        Ok(record)
+    }
+}
+
+fn parse_timestamp(value: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S") {
+        return Some(t.and_utc());
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+impl<R: Read> Iterator for CsvRecords<R> {
+    type Item = Result<SourceRecord, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.reader.read_byte_record(&mut self.row) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let line = self.row.position().map_or(0, csv::Position::line);
+                    // Blank lines carry nothing; skip them rather than report a ragged row.
+                    if self.row.len() == 1 && self.row[0].iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(self.parse_row(line));
+                }
+                Err(e) => return Some(Err(CsvError::Read(e))),
+            }
+        }
+    }
+}

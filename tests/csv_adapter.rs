@@ -1,0 +1,145 @@
+//! Reading source records from CSV.
+
+use customer360::adapters::csv::{read_records, ColumnKind, CsvError, CsvOptions};
+use customer360::{IdentifierKind, PhoneKind, SourceRecord};
+
+fn read(data: &str, options: &CsvOptions) -> Vec<Result<SourceRecord, CsvError>> {
+    read_records(data.as_bytes(), options).unwrap().collect()
+}
+
+#[test]
+fn febrl_columns_map_automatically_and_leading_spaces_are_trimmed() {
+    let data = "rec_id, given_name, surname, street_number, address_1, address_2, suburb, postcode, state, date_of_birth, soc_sec_id\n\
+                rec-223-org, , waller, 6, tullaroop street, willaroo, st james, 4011, wa, 19081209, 6988048\n";
+    let records = read(data, &CsvOptions::new("febrl"));
+    let r = records[0].as_ref().unwrap();
+    assert_eq!(r.key.as_str(), "rec-223-org");
+    assert_eq!(r.source.as_str(), "febrl");
+    let name = &r.identity.names[0];
+    assert_eq!(name.given, None);
+    assert_eq!(name.family.as_deref(), Some("waller"));
+    let address = &r.identity.addresses[0];
+    assert_eq!(address.lines, ["6 tullaroop street", "willaroo"]);
+    assert_eq!(address.locality.as_deref(), Some("st james"));
+    assert_eq!(address.postcode.as_deref(), Some("4011"));
+    assert_eq!(address.region.as_deref(), Some("wa"));
+    assert_eq!(r.identity.birth_date.as_deref(), Some("19081209"));
+    assert_eq!(r.identity.identifiers[0].kind, IdentifierKind::NationalId);
+    assert_eq!(r.identity.identifiers[0].value, "6988048");
+}
+
+#[test]
+fn overrides_id_and_source_columns_and_custom_attributes() {
+    let data = "key2,sys,tel,nickname,loyalty_tier\nA1,crm,555 1234,Bobby,gold\n";
+    let options = CsvOptions::new("unused")
+        .id_column("key2")
+        .source_column("sys")
+        .map("tel", ColumnKind::Landline)
+        .map_arg("nickname=given_name")
+        .unwrap();
+    let r = read(data, &options).remove(0).unwrap();
+    assert_eq!(r.key.as_str(), "A1");
+    assert_eq!(r.source.as_str(), "crm");
+    assert_eq!(r.identity.phones[0].kind, PhoneKind::Landline);
+    assert_eq!(r.identity.names[0].given.as_deref(), Some("Bobby"));
+    assert_eq!(r.custom["loyalty_tier"], "gold");
+}
+
+#[test]
+fn bad_rows_are_typed_errors_naming_their_line_and_do_not_stop_reading() {
+    let data = "id,first_name,updated_at\n1,Ann,2026-01-01\n2,Bob\n,Cy,2026-01-01\n1,Ann again,2026-01-01\n3,Di,yesterday\n4,Ed,2026-03-01T09:30:00Z\n";
+    let results = read(data, &CsvOptions::new("crm"));
+    assert_eq!(results.len(), 6);
+    assert!(results[0].is_ok());
+    assert!(matches!(
+        results[1],
+        Err(CsvError::RaggedRow {
+            line: 3,
+            expected: 3,
+            found: 2
+        })
+    ));
+    assert!(matches!(
+        results[2],
+        Err(CsvError::MissingRecordId { line: 4, .. })
+    ));
+    match &results[3] {
+        Err(CsvError::DuplicateKey {
+            line: 5,
+            first_line: 2,
+            key,
+            ..
+        }) => assert_eq!(key, "1"),
+        other => panic!("expected a duplicate key error, got {other:?}"),
+    }
+    match &results[4] {
+        Err(e @ CsvError::BadTimestamp { line: 6, .. }) => {
+            assert!(e.to_string().contains("RFC 3339"), "{e}");
+        }
+        other => panic!("expected a bad timestamp, got {other:?}"),
+    }
+    assert_eq!(results[5].as_ref().unwrap().key.as_str(), "4");
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_column() {
+    let mut data = b"id,first_name\n1,".to_vec();
+    data.extend_from_slice(&[0xff, 0xfe]);
+    data.extend_from_slice(b"\n2,Ok\n");
+    let results: Vec<_> = read_records(&data[..], &CsvOptions::new("crm"))
+        .unwrap()
+        .collect();
+    match &results[0] {
+        Err(CsvError::InvalidUtf8 { line: 2, column }) => assert_eq!(column, "first_name"),
+        other => panic!("expected invalid UTF-8, got {other:?}"),
+    }
+    assert!(results[1].is_ok());
+}
+
+#[test]
+fn bom_crlf_and_quoted_fields() {
+    let data = "\u{FEFF}id,full_name\r\n1,\"Smith, John\"\r\n";
+    let r = read(data, &CsvOptions::new("crm")).remove(0).unwrap();
+    assert_eq!(r.identity.names[0].full.as_deref(), Some("Smith, John"));
+}
+
+#[test]
+fn header_problems_are_errors_that_say_what_to_do() {
+    let no_id = read_records(
+        "first_name,surname\nA,B\n".as_bytes(),
+        &CsvOptions::new("x"),
+    );
+    let message = no_id.unwrap_err().to_string();
+    assert!(message.contains("--id-column"), "{message}");
+    assert!(matches!(
+        read_records("".as_bytes(), &CsvOptions::new("x")),
+        Err(CsvError::Empty)
+    ));
+    let missing = read_records(
+        "id\n1\n".as_bytes(),
+        &CsvOptions::new("x").map("zzz", ColumnKind::Email),
+    );
+    assert!(matches!(missing, Err(CsvError::NoSuchColumn { .. })));
+    assert!(matches!(
+        "nonsense".parse::<ColumnKind>(),
+        Err(CsvError::UnknownColumnKind(_))
+    ));
+    assert!(CsvOptions::new("x").map_arg("no-equals-sign").is_err());
+}
+
+#[test]
+fn column_kinds_round_trip_through_their_names() {
+    for kind in [
+        ColumnKind::GivenName,
+        ColumnKind::FamilyName,
+        ColumnKind::Email,
+        ColumnKind::Mobile,
+        ColumnKind::BirthDate,
+        ColumnKind::Postcode,
+        ColumnKind::Identifier(IdentifierKind::Passport),
+        ColumnKind::Identifier(IdentifierKind::Other("gym".into())),
+        ColumnKind::Ignore,
+    ] {
+        assert_eq!(kind.to_string().parse::<ColumnKind>().unwrap(), kind);
+    }
+}
