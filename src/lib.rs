@@ -99,6 +99,11 @@ pub mod model;
 pub mod normalize;
 
 pub use error::{Error, ModelError, Result};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use model::{
     AddressKind, Channel, ContactUse, Csat, Direction, Email, Facts, Feedback, FieldPath, Holding,
     HoldingStatus, Identifier, IdentifierKind, Identity, Interaction, Money, Mood, Note, Nps,
