@@ -94,6 +94,7 @@
 #![warn(rust_2018_idioms, unreachable_pub)]
 
 pub mod adapters;
+pub mod compare;
 mod error;
 pub mod model;
 pub mod normalize;

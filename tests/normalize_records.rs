@@ -24,7 +24,13 @@ fn sample() -> HashMap<String, NormalizedRecord> {
 }
 
 fn email(r: &NormalizedRecord) -> String {
-    r.emails[0].address.value.as_ref().unwrap().canonical().to_owned()
+    r.emails[0]
+        .address
+        .value
+        .as_ref()
+        .unwrap()
+        .canonical()
+        .to_owned()
 }
 
 fn phone(r: &NormalizedRecord) -> String {
@@ -32,7 +38,13 @@ fn phone(r: &NormalizedRecord) -> String {
 }
 
 fn birth(r: &NormalizedRecord) -> String {
-    r.birth_date.as_ref().unwrap().value.unwrap().date.to_string()
+    r.birth_date
+        .as_ref()
+        .unwrap()
+        .value
+        .unwrap()
+        .date
+        .to_string()
 }
 
 #[test]
@@ -49,14 +61,26 @@ fn same_person_across_systems_meets_on_normalised_values() {
     assert_eq!(phone(&s["call-5002"]), "+989123456789");
     assert_eq!(birth(&s["crm-1009"]), "1986-07-03");
     assert_eq!(birth(&s["crm-1009"]), birth(&s["shop-81"]));
-    assert!(s["crm-1009"].birth_date.as_ref().unwrap().flags.contains(ValueFlags::CONVERTED_CALENDAR));
+    assert!(s["crm-1009"]
+        .birth_date
+        .as_ref()
+        .unwrap()
+        .flags
+        .contains(ValueFlags::CONVERTED_CALENDAR));
     // Arabic yeh vs Persian yeh, with and without the zero-width non-joiner.
     let family = |k: &str| s[k].names[0].value.as_ref().unwrap().family.clone();
     let given = |k: &str| s[k].names[0].value.as_ref().unwrap().given.clone();
     assert_eq!(given("crm-1010"), given("support-302"));
     assert_eq!(family("crm-1010"), family("support-302"));
     // Nicknames: Bob is Robert, Liz is Elizabeth, Jim is James.
-    let canonical = |k: &str| s[k].names[0].value.as_ref().unwrap().given_canonical.clone();
+    let canonical = |k: &str| {
+        s[k].names[0]
+            .value
+            .as_ref()
+            .unwrap()
+            .given_canonical
+            .clone()
+    };
     assert_eq!(canonical("call-5001").as_deref(), Some("robert"));
     assert_eq!(canonical("support-301"), canonical("crm-1003"));
     assert_eq!(canonical("support-303"), canonical("crm-1013"));
@@ -70,16 +94,33 @@ fn placeholders_are_flagged_and_kept_out_of_matching() {
     let s = sample();
     let junk = &s["crm-1007"];
     assert!(junk.names[0].flags.contains(ValueFlags::PLACEHOLDER));
-    assert!(junk.emails[0].address.flags.contains(ValueFlags::PLACEHOLDER));
-    assert!(junk.phones[0].number.flags.contains(ValueFlags::PLACEHOLDER));
-    assert!(junk.birth_date.as_ref().unwrap().flags.contains(ValueFlags::PLACEHOLDER));
+    assert!(junk.emails[0]
+        .address
+        .flags
+        .contains(ValueFlags::PLACEHOLDER));
+    assert!(junk.phones[0]
+        .number
+        .flags
+        .contains(ValueFlags::PLACEHOLDER));
+    assert!(junk
+        .birth_date
+        .as_ref()
+        .unwrap()
+        .flags
+        .contains(ValueFlags::PLACEHOLDER));
     assert!(!junk.names[0].is_matchable());
     assert!(!junk.emails[0].address.is_matchable());
     // Originals are kept.
     assert_eq!(junk.emails[0].address.original, "test@test.com");
     let noemail = &s["crm-1008"];
-    assert!(noemail.emails[0].address.flags.contains(ValueFlags::PLACEHOLDER));
-    assert!(noemail.phones[0].number.flags.contains(ValueFlags::PLACEHOLDER));
+    assert!(noemail.emails[0]
+        .address
+        .flags
+        .contains(ValueFlags::PLACEHOLDER));
+    assert!(noemail.phones[0]
+        .number
+        .flags
+        .contains(ValueFlags::PLACEHOLDER));
     // A role mailbox is kept and flagged, but is not a placeholder.
     let role = &s["crm-1019"].emails[0].address;
     assert!(role.flags.contains(ValueFlags::ROLE_ACCOUNT));
@@ -129,22 +170,37 @@ fn arbitrary_record() -> impl Strategy<Value = SourceRecord> {
         (any::<String>(), any::<String>(), text(), text()),
         (any::<String>(), text(), text(), any::<String>()),
     )
-        .prop_map(|((full, given, family, middle), (email, phone, birth, gender), (line, locality, postcode, id))| {
-            let mut r = SourceRecord::new("fuzz", "1")
-                .name(customer360::PersonName { full, given, family, middle, ..Default::default() })
-                .email(email)
-                .phone(phone)
-                .address(customer360::PostalAddress {
-                    lines: vec![line],
-                    locality,
-                    postcode,
-                    ..Default::default()
-                })
-                .identifier(customer360::Identifier::new(customer360::IdentifierKind::NationalId, id).with_issuer("IR"));
-            r.identity.birth_date = birth;
-            r.identity.gender = gender;
-            r
-        })
+        .prop_map(
+            |(
+                (full, given, family, middle),
+                (email, phone, birth, gender),
+                (line, locality, postcode, id),
+            )| {
+                let mut r = SourceRecord::new("fuzz", "1")
+                    .name(customer360::PersonName {
+                        full,
+                        given,
+                        family,
+                        middle,
+                        ..Default::default()
+                    })
+                    .email(email)
+                    .phone(phone)
+                    .address(customer360::PostalAddress {
+                        lines: vec![line],
+                        locality,
+                        postcode,
+                        ..Default::default()
+                    })
+                    .identifier(
+                        customer360::Identifier::new(customer360::IdentifierKind::NationalId, id)
+                            .with_issuer("IR"),
+                    );
+                r.identity.birth_date = birth;
+                r.identity.gender = gender;
+                r
+            },
+        )
 }
 
 proptest! {

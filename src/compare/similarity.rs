@@ -1,0 +1,251 @@
+//! String similarity for the comparison hot loop: Jaro–Winkler, one-edit checks (optimal string
+//! alignment, so a transposition like "Jonh"/"John" is one edit) and token-set overlap.
+//!
+//! These run once per candidate pair and comparison, millions of times, so they work on
+//! precomputed slices (ASCII bytes, or `char`s for other scripts) and do not allocate for
+//! values up to [`STACK_LIMIT`] elements; longer values use the same algorithms on the heap.
+
+/// The longest value compared without allocating.
+pub const STACK_LIMIT: usize = 64;
+
+/// A zeroed buffer of `len` elements: on the stack when it fits, else on the heap.
+fn flags<'a, T: Copy + Default>(
+    stack: &'a mut [T; STACK_LIMIT + 1],
+    heap: &'a mut Vec<T>,
+    len: usize,
+) -> &'a mut [T] {
+    if len <= STACK_LIMIT + 1 {
+        &mut stack[..len]
+    } else {
+        heap.resize(len, T::default());
+        heap
+    }
+}
+
+/// Jaro similarity in `[0, 1]`.
+pub fn jaro<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut a_stack, mut b_stack) = ([false; STACK_LIMIT + 1], [false; STACK_LIMIT + 1]);
+    let (mut a_heap, mut b_heap) = (Vec::new(), Vec::new());
+    let a_matched = flags(&mut a_stack, &mut a_heap, a.len());
+    let b_matched = flags(&mut b_stack, &mut b_heap, b.len());
+    let mut matches = 0usize;
+    for (i, x) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if !b_matched[j] && b[j] == *x {
+                a_matched[i] = true;
+                b_matched[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, x) in a.iter().enumerate() {
+        if !a_matched[i] {
+            continue;
+        }
+        while !b_matched[j] {
+            j += 1;
+        }
+        if *x != b[j] {
+            transpositions += 1;
+        }
+        j += 1;
+    }
+    let m = matches as f64;
+    (m / a.len() as f64 + m / b.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0
+}
+
+/// Jaro–Winkler similarity in `[0, 1]`: Jaro with a bonus for a common prefix of up to four
+/// elements (scaling factor 0.1), given only when Jaro exceeds 0.7 (Winkler's boost threshold,
+/// as in `strsim`).
+///
+/// ```
+/// use customer360::compare::similarity::jaro_winkler;
+/// let s = jaro_winkler(b"martha", b"marhta");
+/// assert!((s - 0.9611).abs() < 1e-4);
+/// assert_eq!(jaro_winkler(b"same", b"same"), 1.0);
+/// ```
+pub fn jaro_winkler<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
+    let sim = jaro(a, b);
+    if sim <= 0.7 {
+        return sim;
+    }
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
+    sim + prefix as f64 * 0.1 * (1.0 - sim)
+}
+
+/// Whether `a` and `b` are at most one edit apart, counting an insertion, a deletion, a
+/// substitution or a transposition of two adjacent elements as one edit (optimal string
+/// alignment distance ≤ 1). Linear time, no allocation.
+///
+/// ```
+/// use customer360::compare::similarity::within_one_edit;
+/// assert!(within_one_edit(b"jonh", b"john"));   // transposition
+/// assert!(within_one_edit(b"smith", b"smyth")); // substitution
+/// assert!(within_one_edit(b"smith", b"smiths")); // insertion
+/// assert!(!within_one_edit(b"smith", b"smythe"));
+/// ```
+pub fn within_one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if prefix == short.len() {
+        // Equal, or one extra element at the end of `long`.
+        return true;
+    }
+    if short.len() == long.len() {
+        let rest = prefix + 1;
+        // Substitution at `prefix`.
+        if short[rest..] == long[rest..] {
+            return true;
+        }
+        // Transposition of `prefix` and `prefix + 1`.
+        rest < short.len()
+            && short[prefix] == long[rest]
+            && short[rest] == long[prefix]
+            && short[rest + 1..] == long[rest + 1..]
+    } else {
+        // Insertion into `long` at `prefix`.
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
+/// Optimal string alignment distance (Damerau–Levenshtein with adjacent transpositions, each
+/// substring edited once).
+pub fn osa_distance<T: PartialEq + Copy>(a: &[T], b: &[T]) -> usize {
+    // Three rolling rows of the dynamic programme.
+    let mut stacks = [[0usize; STACK_LIMIT + 1]; 3];
+    let mut heaps = [Vec::new(), Vec::new(), Vec::new()];
+    let [s0, s1, s2] = &mut stacks;
+    let [h0, h1, h2] = &mut heaps;
+    let width = b.len() + 1;
+    let mut two_ago = flags(s0, h0, width);
+    let mut prev = flags(s1, h1, width);
+    let mut cur = flags(s2, h2, width);
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(two_ago[j - 2] + 1);
+            }
+            cur[j] = best;
+        }
+        // Rotate the rows: the oldest becomes the next scratch row.
+        std::mem::swap(&mut two_ago, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Overlap of two sorted, deduplicated token lists: |A ∩ B| / |A ∪ B| (Jaccard), in `[0, 1]`;
+/// `0` when both are empty.
+///
+/// ```
+/// use customer360::compare::similarity::token_jaccard;
+/// assert_eq!(token_jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
+/// ```
+pub fn token_jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
+    if union == 0 {
+        0.0
+    } else {
+        common as f64 / union as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn jaro_winkler_matches_strsim() {
+        for (a, b) in [
+            ("martha", "marhta"),
+            ("dwayne", "duane"),
+            ("dixon", "dicksonx"),
+            ("jonh", "john"),
+            ("a", "b"),
+            ("", "x"),
+            ("abc", "abc"),
+        ] {
+            let ours = jaro_winkler(a.as_bytes(), b.as_bytes());
+            let theirs = strsim::jaro_winkler(a, b);
+            assert!((ours - theirs).abs() < 1e-12, "{a}/{b}: {ours} vs {theirs}");
+        }
+    }
+
+    #[test]
+    fn one_edit_cases() {
+        assert!(within_one_edit(b"", b""));
+        assert!(within_one_edit(b"", b"a"));
+        assert!(!within_one_edit(b"", b"ab"));
+        assert!(within_one_edit(b"ab", b"ba"));
+        assert!(!within_one_edit(b"abc", b"cab"));
+        assert!(within_one_edit(b"abcd", b"abdc"));
+        assert!(within_one_edit(b"abcd", b"acd"));
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_strsim(a in "[a-e]{0,12}", b in "[a-e]{0,12}") {
+            let jw = jaro_winkler(a.as_bytes(), b.as_bytes());
+            prop_assert!((jw - strsim::jaro_winkler(&a, &b)).abs() < 1e-12);
+            prop_assert_eq!(osa_distance(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b));
+            prop_assert_eq!(within_one_edit(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b) <= 1);
+        }
+
+        #[test]
+        fn long_values_use_the_same_algorithms(a in "[a-c]{60,100}", b in "[a-c]{60,100}") {
+            let jw = jaro_winkler(a.as_bytes(), b.as_bytes());
+            prop_assert!((jw - strsim::jaro_winkler(&a, &b)).abs() < 1e-12);
+            prop_assert_eq!(osa_distance(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b));
+        }
+
+        #[test]
+        fn symmetric_and_bounded(a in "\\PC{0,80}", b in "\\PC{0,80}") {
+            let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let ab = jaro_winkler(&ac, &bc);
+            prop_assert!((0.0..=1.0).contains(&ab));
+            prop_assert!((ab - jaro_winkler(&bc, &ac)).abs() < 1e-12);
+            prop_assert_eq!(osa_distance(&ac, &bc), osa_distance(&bc, &ac));
+            prop_assert_eq!(within_one_edit(&ac, &bc), within_one_edit(&bc, &ac));
+        }
+    }
+}
