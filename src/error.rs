@@ -13,6 +13,15 @@ pub enum Error {
     /// A value broke a rule of the data model.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// An e-mail address was rejected by a strict parse.
+    #[error(transparent)]
+    Email(#[from] crate::normalize::EmailError),
+    /// A phone number was rejected by a strict parse.
+    #[error(transparent)]
+    Phone(#[from] crate::normalize::PhoneError),
+    /// A scoring model is malformed.
+    #[error(transparent)]
+    Score(#[from] ScoreError),
     /// A region code was not two ASCII letters.
     #[error("invalid region code {0:?}: use an ISO 3166-1 alpha-2 code such as \"US\" or \"IR\"")]
     InvalidRegion(String),
@@ -38,4 +47,31 @@ pub enum ModelError {
          \"identity.identifier.<kind>\" or \"custom.<name>\" (names: 1-64 of A-Z a-z 0-9 _ -)"
     )]
     InvalidFieldPath(String),
+}
+
+/// A scoring model is malformed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScoreError {
+    /// More comparisons than a pattern holds.
+    #[error("a model holds at most 16 comparisons, this one has {0}: drop or combine some")]
+    TooManyComparisons(usize),
+    /// A comparison with fewer than two levels, or too many.
+    #[error("comparison {comparison:?} has {levels} levels: a comparison needs 2 to 254 levels")]
+    BadLevelCount {
+        /// The comparison.
+        comparison: String,
+        /// How many levels it has.
+        levels: usize,
+    },
+    /// A probability outside its range.
+    #[error(
+        "{what} is {value}, which is not a probability in (0, 1]: retrain or fix the model file"
+    )]
+    BadProbability {
+        /// Which parameter.
+        what: String,
+        /// Its value.
+        value: f64,
+    },
 }

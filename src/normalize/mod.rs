@@ -25,13 +25,13 @@ mod text;
 
 pub use address::{AddressNormalizer, AddressParser, NormalizedAddress, SimpleAddressParser};
 pub use date::{BirthDateNormalizer, DateOrder, NormalizedDate, PartialDate};
-pub use email::{EmailAddress, EmailNormalizer};
+pub use email::{EmailAddress, EmailError, EmailNormalizer};
 pub use gender::{Gender, GenderNormalizer};
 pub use identifier::{IdentifierNormalizer, NormalizedIdentifier};
 pub use junk::{is_placeholder_digits, is_placeholder_text};
-pub use name::{cross_script_key, NameNormalizer, NormalizedName};
+pub use name::{cross_script_key, NameKeys, NameNormalizer, NormalizedName};
 pub use nicknames::NicknameTable;
-pub use phone::{PhoneNormalizer, PhoneNumber, Region};
+pub use phone::{PhoneError, PhoneNormalizer, PhoneNumber, Region};
 pub use record::{
     FlaggedValue, NormalizedEmail, NormalizedPhone, NormalizedRecord, RecordNormalizer,
     RecordNormalizerBuilder,

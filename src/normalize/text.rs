@@ -46,6 +46,7 @@ pub(crate) fn is_invisible(c: char) -> bool {
         | '\u{034F}'                // combining grapheme joiner
         | '\u{061C}'                // Arabic letter mark
         | '\u{115F}' | '\u{1160}'   // Hangul fillers
+        | '\u{3164}' | '\u{FFA0}'   // Hangul fillers (NFKC turns both into U+1160)
         | '\u{180E}'                // Mongolian vowel separator
         | '\u{200B}'..='\u{200F}'   // zero-width space, ZWNJ, ZWJ, LRM, RLM
         | '\u{202A}'..='\u{202E}'   // bidi embeddings and overrides
@@ -214,7 +215,8 @@ impl TextPipeline {
     }
 
     /// The chain [`fold`] uses: strip invisibles, NFKC, case fold, unify Arabic script,
-    /// collapse punctuation and whitespace.
+    /// collapse punctuation and whitespace, and NFKC once more (removing an apostrophe can
+    /// leave combining marks out of canonical order).
     pub fn folding() -> TextPipeline {
         TextPipeline::builder()
             .filter(StripInvisible)
@@ -222,6 +224,7 @@ impl TextPipeline {
             .filter(CaseFold)
             .filter(UnifyArabicScript)
             .filter(CollapseWhitespace)
+            .filter(Nfkc)
             .build()
     }
 
@@ -281,7 +284,16 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
     CaseFold.apply(&b, &mut a);
     b.clear();
     UnifyArabicScript.apply(&a, &mut b);
-    CollapseWhitespace.apply(&b, out);
+    a.clear();
+    CollapseWhitespace.apply(&b, &mut a);
+    // Removing an apostrophe or a harakat mark can leave combining marks next to a new base
+    // letter or out of canonical order; one more NFKC pass puts them right, so that folding
+    // is idempotent.
+    if is_nfkc_quick(a.chars()) == IsNormalized::Yes {
+        out.push_str(&a);
+    } else {
+        out.extend(a.nfkc());
+    }
 }
 
 /// A diacritics-free ASCII key of `text`: [`fold`], then transliterated to ASCII, keeping only

@@ -1,0 +1,4 @@
+//! Small internal tools shared by the pipeline stages.
+
+pub(crate) mod interner;
+pub(crate) mod rng;
