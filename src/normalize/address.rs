@@ -15,7 +15,7 @@ use unicode_normalization::char::is_combining_mark;
 use super::script::{ascii_digit, has_arabic_script, is_mixed_script};
 use super::text::fold_into;
 use super::{bounded, fold, is_placeholder_text, Normalized, Normalizer, ValueFlags};
-use super::{CaseFold, CollapseWhitespace, Nfkc, StripInvisible, TextFilter, UnifyArabicScript};
+use super::{CollapseWhitespace, TextFilter};
 use crate::model::PostalAddress;
 
 /// A postal address split into normalised parts, with tokens for set comparison.
@@ -431,18 +431,11 @@ fn bounded_into<'a>(text: &'a str, flags: &mut ValueFlags) -> &'a str {
 /// unification), run once on each part of an address. Punctuation is kept for the parser;
 /// [`fold_pre`] finishes the folding of any piece of the result.
 fn prefold(text: &str) -> String {
+    // Case is folded later, piece by piece, for ASCII text.
     if text.is_ascii() {
         return text.to_owned();
     }
-    let mut a = String::with_capacity(text.len());
-    StripInvisible.apply(text, &mut a);
-    let mut b = String::with_capacity(a.len());
-    Nfkc.apply(&a, &mut b);
-    a.clear();
-    CaseFold.apply(&b, &mut a);
-    b.clear();
-    UnifyArabicScript.apply(&a, &mut b);
-    b
+    super::text::prefold(text)
 }
 
 /// [`fold`] of [`prefold`]ed text, appended to `out`.

@@ -10,7 +10,6 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::char::is_combining_mark;
 
 use super::nicknames::{NameMap, NameSet};
 use super::script::{is_mixed_script, script_of, Script};
@@ -458,31 +457,6 @@ fn is_wrapped(chunk: &str) -> bool {
     )
 }
 
-/// [`fold_into`], folding again while the result still changes. Folding is not always
-/// idempotent in one pass: NFKC can turn a visible compatibility character into an invisible
-/// one (the half-width Hangul filler U+FFA0 becomes U+1160), and removing an apostrophe can
-/// leave combining marks out of canonical order. The parts of a name must fold to themselves,
-/// so text with invisible characters or combining marks left after one pass is folded again.
-fn fold_stable_into(text: &str, out: &mut String) {
-    let start = out.len();
-    fold_into(text, out);
-    for _ in 0..3 {
-        let folded = &out[start..];
-        if folded.is_ascii()
-            || !folded
-                .chars()
-                .any(|c| is_combining_mark(c) || is_invisible(c))
-        {
-            return;
-        }
-        let once = out.split_off(start);
-        fold_into(&once, out);
-        if out[start..] == once {
-            return;
-        }
-    }
-}
-
 /// Cut a comma piece into folded words.
 fn split_words(piece: &str, scratch: &mut String) -> Vec<Word> {
     let mut words = Vec::new();
@@ -493,7 +467,7 @@ fn split_words(piece: &str, scratch: &mut String) -> Vec<Word> {
         let mut previous_in_chunk = false;
         for part in chunk.split('.') {
             scratch.clear();
-            fold_stable_into(part, scratch);
+            fold_into(part, scratch);
             let text = scratch.trim();
             if text.is_empty() {
                 continue;
@@ -652,7 +626,7 @@ impl NameNormalizer {
                 *flags |= ValueFlags::CONTROL_REMOVED;
             }
             let mut folded = String::with_capacity(text.len());
-            fold_stable_into(text, &mut folded);
+            fold_into(text, &mut folded);
             folded
         };
         let mut raw = RawName {
@@ -699,7 +673,7 @@ impl NameNormalizer {
                 raw.suffix = parsed.suffix;
             }
             if !has_parts {
-                fold_stable_into(text, &mut whole);
+                fold_into(text, &mut whole);
             }
         }
 

@@ -276,15 +276,8 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
         }
         return;
     }
-    let mut a = String::with_capacity(text.len());
-    StripInvisible.apply(text, &mut a);
-    let mut b = String::with_capacity(a.len());
-    Nfkc.apply(&a, &mut b);
-    a.clear();
-    CaseFold.apply(&b, &mut a);
-    b.clear();
-    UnifyArabicScript.apply(&a, &mut b);
-    a.clear();
+    let b = prefold(text);
+    let mut a = String::with_capacity(b.len());
     CollapseWhitespace.apply(&b, &mut a);
     // Removing an apostrophe or a harakat mark can leave combining marks next to a new base
     // letter or out of canonical order; one more NFKC pass puts them right, so that folding
@@ -294,6 +287,24 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
     } else {
         out.extend(a.nfkc());
     }
+}
+
+/// The letter-level steps of [`fold`] without the punctuation collapse: invisible characters
+/// removed, NFKC, case folding, Arabic-script unification. Parsers that still need the
+/// punctuation (addresses split on commas) run this once and collapse piece by piece.
+pub(crate) fn prefold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut a = String::with_capacity(text.len());
+    StripInvisible.apply(text, &mut a);
+    let mut b = String::with_capacity(a.len());
+    Nfkc.apply(&a, &mut b);
+    a.clear();
+    CaseFold.apply(&b, &mut a);
+    b.clear();
+    UnifyArabicScript.apply(&a, &mut b);
+    b
 }
 
 /// A diacritics-free ASCII key of `text`: [`fold`], then transliterated to ASCII, keeping only
