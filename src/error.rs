@@ -22,6 +22,15 @@ pub enum Error {
     /// A scoring model is malformed.
     #[error(transparent)]
     Score(#[from] ScoreError),
+    /// A saved model could not be used.
+    #[error(transparent)]
+    ModelFile(#[from] ModelFileError),
+    /// A resolver was configured wrongly.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Resolution could not run.
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
     /// A region code was not two ASCII letters.
     #[error("invalid region code {0:?}: use an ISO 3166-1 alpha-2 code such as \"US\" or \"IR\"")]
     InvalidRegion(String),
@@ -74,4 +83,54 @@ pub enum ScoreError {
         /// Its value.
         value: f64,
     },
+}
+
+/// A saved model could not be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelFileError {
+    /// The text is not a model in JSON.
+    #[error("the model file is not valid model JSON: {0}")]
+    Json(String),
+    /// Another format version.
+    #[error("the model file has format {found}, this version of customer360 reads format {expected}: retrain with --save-model")]
+    Format {
+        /// The version found.
+        found: u32,
+        /// The version this crate reads.
+        expected: u32,
+    },
+    /// The model's comparisons are not this crate's.
+    #[error("the model does not fit this version's comparisons ({0}): retrain with --save-model")]
+    Shape(String),
+    /// A parameter is out of range.
+    #[error("the model has a bad parameter: {0}")]
+    Parameters(String),
+}
+
+/// A resolver was configured wrongly.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The match threshold is not a probability strictly between 0 and 1.
+    #[error("the match threshold {0} is not a probability strictly between 0 and 1 (try 0.95)")]
+    Threshold(f64),
+    /// No blocking rules.
+    #[error("no blocking rules: give at least one, or leave the default set")]
+    NoBlockingRules,
+    /// The supplied model does not fit.
+    #[error(transparent)]
+    Model(#[from] ModelFileError),
+}
+
+/// Resolution could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// Two records share a source and key.
+    #[error("record {0} appears twice: keys must be unique within a source")]
+    DuplicateRecord(crate::model::RecordRef),
+    /// More records than one run can index.
+    #[error("{0} records is more than one run can hold (at most 4 294 967 295)")]
+    TooManyRecords(usize),
 }

@@ -94,18 +94,24 @@
 #![warn(rust_2018_idioms, unreachable_pub)]
 
 pub mod adapters;
-// Wired into batch resolution as it lands; tested on its own until then.
-#[allow(dead_code)]
+pub mod block;
 mod cluster;
 pub mod compare;
 mod error;
+pub mod evaluate;
 pub mod model;
 pub mod normalize;
+mod resolve;
 pub mod score;
-#[allow(dead_code)]
 mod util;
 
-pub use error::{Error, ModelError, Result};
+pub use block::{BlockingReport, BlockingRule, DroppedKey, LinkMode};
+pub use cluster::Refusal;
+pub use error::{ConfigError, Error, ModelError, ModelFileError, ResolveError, Result, ScoreError};
+pub use resolve::{
+    ClusterExplanation, ComparisonStep, CustomerId, LinkExplanation, MatchModel, PairExplanation,
+    Resolution, Resolver, ResolverBuilder, MODEL_FORMAT,
+};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

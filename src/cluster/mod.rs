@@ -20,7 +20,7 @@ pub(crate) struct Link {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 #[non_exhaustive]
-pub(crate) enum Refusal {
+pub enum Refusal {
     /// The merged cluster would hold two different valid values of an identifier a person has
     /// only one of (national ID, passport).
     ExclusiveIdentifierConflict {

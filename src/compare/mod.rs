@@ -1,3 +1,681 @@
 //! Comparing two records, attribute by attribute, into ordered comparison levels.
+//!
+//! Each comparison sorts a pair into one of its levels, best first (`exact`, then looser
+//! agreements, then `different`), or into none when either record has no usable value: a
+//! missing value is neutral, not evidence. Multi-valued attributes (two e-mails, a mobile and
+//! a landline) are compared by their best pair.
+//!
+//! The levels, in pattern order:
+//!
+//! | comparison | levels |
+//! |---|---|
+//! | `given_name` | exact, equivalent (nickname or cross-script), one_edit (OSA ≤ 1 or Jaro–Winkler ≥ 0.92), similar (JW ≥ 0.85 or same Double Metaphone), initial, swapped (given and family crossed), different |
+//! | `family_name` | exact, one_edit (OSA ≤ 1 or JW ≥ 0.92), equivalent (cross-script or phonetic), similar (JW ≥ 0.85), swapped, different |
+//! | `birth_date` | exact, transposed (day and month swapped), one_off (two parts equal, the third one digit or one unit off), partial (compatible partial dates), different |
+//! | `email` | exact, shared (a household address used by people with different given names), same_local, near_local, different |
+//! | `phone` | exact, shared (a household line), same_subscriber (last seven digits), one_digit, different |
+//! | `address` | exact (house and street), similar_street, house_or_street, different |
+//! | `postcode` | exact, one_edit, different |
+//! | `locality` | exact, similar, different |
+//! | `national_id` | exact, one_edit, different |
+//! | `other_id` | exact, different |
+//! | `gender` | same, different |
 
+pub(crate) mod features;
 pub mod similarity;
+
+use crate::normalize::PartialDate;
+use crate::util::interner::Sym;
+use features::{AddressFeatures, KeySpace, NameFeatures, RecordFeatures};
+use similarity::{jaro_winkler, token_jaccard, within_one_edit};
+
+use crate::score::Pattern;
+
+/// Index of each comparison in a [`Pattern`].
+pub(crate) mod index {
+    pub(crate) const GIVEN: usize = 0;
+    pub(crate) const FAMILY: usize = 1;
+    pub(crate) const BIRTH: usize = 2;
+    pub(crate) const EMAIL: usize = 3;
+    pub(crate) const PHONE: usize = 4;
+    pub(crate) const ADDRESS: usize = 5;
+    pub(crate) const POSTCODE: usize = 6;
+    pub(crate) const LOCALITY: usize = 7;
+    pub(crate) const NATIONAL_ID: usize = 8;
+    pub(crate) const OTHER_ID: usize = 9;
+    pub(crate) const GENDER: usize = 10;
+    pub(crate) const COUNT: usize = 11;
+}
+
+/// A comparison's name and its levels, best first: `(level name, term-frequency adjusted)`.
+pub(crate) type ComparisonShape = (&'static str, &'static [(&'static str, bool)]);
+
+/// The built-in comparisons, in pattern order.
+pub(crate) const COMPARISONS: [ComparisonShape; index::COUNT] = [
+    (
+        "given_name",
+        &[
+            ("exact", true),
+            ("equivalent", false),
+            ("one_edit", false),
+            ("similar", false),
+            ("initial", false),
+            ("swapped", false),
+            ("different", false),
+        ],
+    ),
+    (
+        "family_name",
+        &[
+            ("exact", true),
+            ("one_edit", false),
+            ("equivalent", false),
+            ("similar", false),
+            ("swapped", false),
+            ("different", false),
+        ],
+    ),
+    (
+        "birth_date",
+        &[
+            ("exact", false),
+            ("transposed", false),
+            ("one_off", false),
+            ("partial", false),
+            ("different", false),
+        ],
+    ),
+    (
+        "email",
+        &[
+            ("exact", true),
+            ("shared", false),
+            ("same_local", false),
+            ("near_local", false),
+            ("different", false),
+        ],
+    ),
+    (
+        "phone",
+        &[
+            ("exact", true),
+            ("shared", false),
+            ("same_subscriber", false),
+            ("one_digit", false),
+            ("different", false),
+        ],
+    ),
+    (
+        "address",
+        &[
+            ("exact", true),
+            ("similar_street", false),
+            ("house_or_street", false),
+            ("different", false),
+        ],
+    ),
+    (
+        "postcode",
+        &[("exact", true), ("one_edit", false), ("different", false)],
+    ),
+    (
+        "locality",
+        &[("exact", true), ("similar", false), ("different", false)],
+    ),
+    (
+        "national_id",
+        &[("exact", false), ("one_edit", false), ("different", false)],
+    ),
+    ("other_id", &[("exact", false), ("different", false)]),
+    ("gender", &[("same", false), ("different", false)]),
+];
+
+mod level {
+    pub(crate) const GIVEN_EXACT: u8 = 0;
+    pub(crate) const GIVEN_EQUIVALENT: u8 = 1;
+    pub(crate) const GIVEN_ONE_EDIT: u8 = 2;
+    pub(crate) const GIVEN_SIMILAR: u8 = 3;
+    pub(crate) const GIVEN_INITIAL: u8 = 4;
+    pub(crate) const GIVEN_SWAPPED: u8 = 5;
+    pub(crate) const GIVEN_DIFFERENT: u8 = 6;
+    pub(crate) const FAMILY_EXACT: u8 = 0;
+    pub(crate) const FAMILY_ONE_EDIT: u8 = 1;
+    pub(crate) const FAMILY_EQUIVALENT: u8 = 2;
+    pub(crate) const FAMILY_SIMILAR: u8 = 3;
+    pub(crate) const FAMILY_SWAPPED: u8 = 4;
+    pub(crate) const FAMILY_DIFFERENT: u8 = 5;
+    pub(crate) const BIRTH_DIFFERENT: u8 = 4;
+}
+
+/// Values used by several people (a family e-mail, a household landline), found in the data:
+/// a value held by records whose given names clearly differ.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SharedValues {
+    pub(crate) emails: Vec<bool>,
+    pub(crate) phones: Vec<bool>,
+}
+
+impl SharedValues {
+    fn email(&self, sym: Sym) -> bool {
+        self.emails.get(sym as usize).copied().unwrap_or(false)
+    }
+    fn phone(&self, sym: Sym) -> bool {
+        self.phones.get(sym as usize).copied().unwrap_or(false)
+    }
+}
+
+/// An exact agreement on a value whose frequency adjusts the weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TfHit {
+    pub(crate) comparison: u8,
+    pub(crate) value: Sym,
+}
+
+/// What comparing two records found.
+#[derive(Debug, Clone)]
+pub(crate) struct Comparison {
+    pub(crate) pattern: Pattern,
+    /// Exact agreements on term-frequency-adjusted levels.
+    pub(crate) tf: [Option<TfHit>; 7],
+    /// Evidence that rules out one person, whatever the weight says.
+    pub(crate) conflict: Option<Conflict>,
+}
+
+/// Evidence that two records are different people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conflict {
+    /// Generational suffixes differ (`jr` and `sr`).
+    Generation,
+    /// Given names clearly differ (not a typo, nickname, initial or swap).
+    GivenName,
+    /// Complete birth dates clearly differ.
+    BirthDate,
+    /// Two different verified values of an identifier a person holds only one of.
+    ExclusiveIdentifier,
+}
+
+impl Conflict {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Conflict::Generation => "generational suffixes differ (e.g. Jr and Sr)",
+            Conflict::GivenName => "given names clearly differ",
+            Conflict::BirthDate => "birth dates clearly differ",
+            Conflict::ExclusiveIdentifier => {
+                "different verified values of an identifier a person holds only one of"
+            }
+        }
+    }
+}
+
+/// Compares records' features.
+pub(crate) struct Comparator<'a> {
+    pub(crate) keys: &'a KeySpace,
+    pub(crate) shared: &'a SharedValues,
+}
+
+fn bytes(interner: &crate::util::interner::Interner, sym: Sym) -> &[u8] {
+    interner.resolve(sym).as_bytes()
+}
+
+impl Comparator<'_> {
+    pub(crate) fn compare(&self, a: &RecordFeatures, b: &RecordFeatures) -> Comparison {
+        let mut pattern = Pattern::all_null();
+        let mut tf = [None; 7];
+        let mut tf_len = 0;
+        let mut hit = |comparison: usize, value: Sym| {
+            if tf_len < tf.len() {
+                tf[tf_len] = Some(TfHit {
+                    comparison: comparison as u8,
+                    value,
+                });
+                tf_len += 1;
+            }
+        };
+        let mut conflict = None;
+
+        // Names: the best pair of names, each pair in its better orientation.
+        let mut best: Option<(u8, u8, Option<Sym>, Option<Sym>)> = None;
+        for na in &a.names {
+            for nb in &b.names {
+                let direct = (self.given_level(na, nb), self.family_level_full(na, nb));
+                let candidate = match self.swapped(na, nb) {
+                    true => (Some(level::GIVEN_SWAPPED), Some(level::FAMILY_SWAPPED)),
+                    false => direct,
+                };
+                let swapped_better = candidate != direct
+                    && direct.0.unwrap_or(level::GIVEN_DIFFERENT) >= level::GIVEN_SIMILAR
+                    && direct.1.unwrap_or(level::FAMILY_DIFFERENT) >= level::FAMILY_SIMILAR;
+                let (g, f) = if swapped_better { candidate } else { direct };
+                let score = g.map_or(4, u16::from) + f.map_or(4, u16::from);
+                let better = match best {
+                    None => true,
+                    Some((bg, bf, ..)) => score < u16::from(bg) + u16::from(bf),
+                };
+                if better && (g.is_some() || f.is_some()) {
+                    best = Some((
+                        g.unwrap_or(Pattern::NULL),
+                        f.unwrap_or(Pattern::NULL),
+                        (g == Some(level::GIVEN_EXACT))
+                            .then_some(na.given)
+                            .flatten(),
+                        (f == Some(level::FAMILY_EXACT))
+                            .then_some(na.family)
+                            .flatten(),
+                    ));
+                }
+                if let (Some(ga), Some(gb)) = (na.generation, nb.generation) {
+                    if ga != gb {
+                        conflict = Some(Conflict::Generation);
+                    }
+                }
+            }
+        }
+        if let Some((g, f, g_tf, f_tf)) = best {
+            pattern.0[index::GIVEN] = g;
+            pattern.0[index::FAMILY] = f;
+            if let Some(v) = g_tf {
+                hit(index::GIVEN, v);
+            }
+            if let Some(v) = f_tf {
+                hit(index::FAMILY, v);
+            }
+        }
+
+        // Birth date: the best pair of readings.
+        let mut birth_complete = false;
+        if !a.birth.is_empty() && !b.birth.is_empty() {
+            let l = a
+                .birth
+                .iter()
+                .flat_map(|x| b.birth.iter().map(move |y| birth_level(x, y)))
+                .min()
+                .unwrap_or(level::BIRTH_DIFFERENT);
+            pattern.0[index::BIRTH] = l;
+            birth_complete = a.birth.iter().all(PartialDate::is_complete)
+                && b.birth.iter().all(PartialDate::is_complete);
+        }
+
+        // E-mail.
+        if !a.emails.is_empty() && !b.emails.is_empty() {
+            let mut l = 4u8;
+            let mut value = None;
+            for x in &a.emails {
+                for y in &b.emails {
+                    let this = if x.canonical == y.canonical {
+                        if self.shared.email(x.canonical) {
+                            1
+                        } else {
+                            value = Some(x.canonical);
+                            0
+                        }
+                    } else if x.local == y.local && self.keys.emails.resolve(x.local).len() >= 5 {
+                        2
+                    } else if x.domain == y.domain
+                        && near(
+                            bytes(&self.keys.emails, x.local),
+                            bytes(&self.keys.emails, y.local),
+                        )
+                    {
+                        3
+                    } else {
+                        4
+                    };
+                    l = l.min(this);
+                }
+            }
+            pattern.0[index::EMAIL] = l;
+            if l == 0 {
+                if let Some(v) = value {
+                    hit(index::EMAIL, v);
+                }
+            }
+        }
+
+        // Phone.
+        let mut personal_phone = false;
+        if !a.phones.is_empty() && !b.phones.is_empty() {
+            let mut l = 4u8;
+            let mut value = None;
+            for x in &a.phones {
+                for y in &b.phones {
+                    let this = if x.e164 == y.e164 {
+                        if self.shared.phone(x.e164) {
+                            1
+                        } else {
+                            value = Some(x.e164);
+                            personal_phone |= !(x.landline || y.landline);
+                            0
+                        }
+                    } else if x.subscriber == y.subscriber {
+                        2
+                    } else {
+                        let (p, q) = (
+                            bytes(&self.keys.phones, x.e164),
+                            bytes(&self.keys.phones, y.e164),
+                        );
+                        if p.len() == q.len() && within_one_edit(p, q) {
+                            3
+                        } else {
+                            4
+                        }
+                    };
+                    l = l.min(this);
+                }
+            }
+            pattern.0[index::PHONE] = l;
+            if l == 0 {
+                if let Some(v) = value {
+                    hit(index::PHONE, v);
+                }
+            }
+        }
+
+        // Address, postcode, locality: best pair of addresses for each.
+        let (mut addr, mut post, mut loc) = (None::<(u8, Option<Sym>)>, None, None);
+        for x in &a.addresses {
+            for y in &b.addresses {
+                if let Some(l) = self.address_level(x, y) {
+                    let tf_value = (l == 0).then_some(x.street).flatten();
+                    if addr.is_none_or(|(best, _)| l < best) {
+                        addr = Some((l, tf_value));
+                    }
+                }
+                if let (Some(p), Some(q)) = (x.postcode, y.postcode) {
+                    let l = if p == q {
+                        0
+                    } else if within_one_edit(
+                        bytes(&self.keys.addresses, p),
+                        bytes(&self.keys.addresses, q),
+                    ) {
+                        1
+                    } else {
+                        2
+                    };
+                    if post.is_none_or(|(best, _)| l < best) {
+                        post = Some((l, (l == 0).then_some(p)));
+                    }
+                }
+                if let (Some(p), Some(q)) = (x.locality, y.locality) {
+                    let l = if p == q {
+                        0
+                    } else if jaro_winkler(
+                        bytes(&self.keys.addresses, p),
+                        bytes(&self.keys.addresses, q),
+                    ) >= 0.9
+                    {
+                        1
+                    } else {
+                        2
+                    };
+                    if loc.is_none_or(|(best, _)| l < best) {
+                        loc = Some((l, (l == 0).then_some(p)));
+                    }
+                }
+            }
+        }
+        for (i, found) in [
+            (index::ADDRESS, addr),
+            (index::POSTCODE, post),
+            (index::LOCALITY, loc),
+        ] {
+            if let Some((l, value)) = found {
+                pattern.0[i] = l;
+                if let Some(v) = value {
+                    hit(i, v);
+                }
+            }
+        }
+
+        // Identifiers: national (exact / one edit / different) and others (exact / different),
+        // each only between identifiers of the same kind and issuer.
+        let (mut national, mut other) = (None::<u8>, None::<u8>);
+        for x in &a.ids {
+            for y in b.ids.iter().filter(|y| y.scheme == x.scheme) {
+                if x.kind_is_national {
+                    let l = if x.value == y.value {
+                        0
+                    } else if !(x.verified && y.verified)
+                        && within_one_edit(
+                            bytes(&self.keys.ids, x.value),
+                            bytes(&self.keys.ids, y.value),
+                        )
+                    {
+                        1
+                    } else {
+                        2
+                    };
+                    national = Some(national.map_or(l, |n| n.min(l)));
+                    if x.kind_is_exclusive && x.verified && y.verified && x.value != y.value {
+                        conflict = Some(Conflict::ExclusiveIdentifier);
+                    }
+                } else {
+                    let l = u8::from(x.value != y.value);
+                    other = Some(other.map_or(l, |n| n.min(l)));
+                }
+            }
+        }
+        if let Some(l) = national {
+            pattern.0[index::NATIONAL_ID] = l;
+        }
+        if let Some(l) = other {
+            pattern.0[index::OTHER_ID] = l;
+        }
+        if let (Some(x), Some(y)) = (a.gender, b.gender) {
+            pattern.0[index::GENDER] = u8::from(x != y);
+        }
+        // Clearly different given names or birth dates rule a pair out when nothing
+        // person-specific agrees: twins, siblings, spouses, a father and son share a surname,
+        // an address, a landline and often a family e-mail, but not an identifier, a personal
+        // e-mail or a mobile. When something person-specific does agree, the difference is
+        // more likely a data-entry error, and the weights decide.
+        let person_specific = matches!(pattern.0[index::NATIONAL_ID], 0 | 1)
+            || pattern.0[index::OTHER_ID] == 0
+            || pattern.0[index::EMAIL] == 0
+            || (pattern.0[index::PHONE] == 0 && personal_phone);
+        if conflict.is_none() && !person_specific {
+            if pattern.0[index::GIVEN] == level::GIVEN_DIFFERENT {
+                conflict = Some(Conflict::GivenName);
+            } else if pattern.0[index::BIRTH] == level::BIRTH_DIFFERENT && birth_complete {
+                conflict = Some(Conflict::BirthDate);
+            }
+        }
+        Comparison {
+            pattern,
+            tf,
+            conflict,
+        }
+    }
+
+    fn name_bytes(&self, sym: Sym) -> &[u8] {
+        bytes(&self.keys.names, sym)
+    }
+
+    fn given_level(&self, a: &NameFeatures, b: &NameFeatures) -> Option<u8> {
+        let (x, y) = (a.given?, b.given?);
+        if x == y {
+            return Some(level::GIVEN_EXACT);
+        }
+        if (a.given_canonical.is_some() && a.given_canonical == b.given_canonical)
+            || (a.given_cross.is_some() && a.given_cross == b.given_cross)
+        {
+            return Some(level::GIVEN_EQUIVALENT);
+        }
+        let (p, q) = (self.name_bytes(x), self.name_bytes(y));
+        if a.given_is_initial || b.given_is_initial {
+            return Some(if p.first() == q.first() {
+                level::GIVEN_INITIAL
+            } else {
+                level::GIVEN_DIFFERENT
+            });
+        }
+        let jw = jaro_winkler(p, q);
+        if within_one_edit(p, q) || jw >= 0.92 {
+            return Some(level::GIVEN_ONE_EDIT);
+        }
+        if jw >= 0.85 || (a.given_phonetic.is_some() && a.given_phonetic == b.given_phonetic) {
+            return Some(level::GIVEN_SIMILAR);
+        }
+        Some(level::GIVEN_DIFFERENT)
+    }
+
+    fn family_level(&self, x: Option<Sym>, y: Option<Sym>) -> Option<u8> {
+        let (x, y) = (x?, y?);
+        if x == y {
+            return Some(level::FAMILY_EXACT);
+        }
+        let (p, q) = (self.name_bytes(x), self.name_bytes(y));
+        let jw = jaro_winkler(p, q);
+        if within_one_edit(p, q) || jw >= 0.92 {
+            return Some(level::FAMILY_ONE_EDIT);
+        }
+        Some(if jw >= 0.85 {
+            level::FAMILY_SIMILAR
+        } else {
+            level::FAMILY_DIFFERENT
+        })
+    }
+
+    /// The family level with cross-script and phonetic equivalence taken into account.
+    fn family_level_full(&self, a: &NameFeatures, b: &NameFeatures) -> Option<u8> {
+        let l = self.family_level(a.family, b.family)?;
+        if l > level::FAMILY_EQUIVALENT
+            && ((a.family_cross.is_some() && a.family_cross == b.family_cross)
+                || (a.family_phonetic.is_some() && a.family_phonetic == b.family_phonetic))
+        {
+            return Some(level::FAMILY_EQUIVALENT);
+        }
+        Some(l)
+    }
+
+    /// Whether the given and family names are crossed: each close to the other's opposite part.
+    fn swapped(&self, a: &NameFeatures, b: &NameFeatures) -> bool {
+        let close = |x: Option<Sym>, y: Option<Sym>| match (x, y) {
+            (Some(x), Some(y)) => {
+                x == y || {
+                    let (p, q) = (self.name_bytes(x), self.name_bytes(y));
+                    within_one_edit(p, q) || jaro_winkler(p, q) >= 0.92
+                }
+            }
+            _ => false,
+        };
+        close(a.given, b.family)
+            && (b.given.is_none() || a.family.is_none() || close(a.family, b.given))
+            && a.given != a.family
+    }
+
+    fn address_level(&self, x: &AddressFeatures, y: &AddressFeatures) -> Option<u8> {
+        let house = match (x.house, y.house) {
+            (Some(p), Some(q)) => Some(p == q),
+            _ => None,
+        };
+        let street = match (x.street, y.street) {
+            (Some(p), Some(q)) if p == q => Some(2u8),
+            (Some(p), Some(q)) => {
+                let jw = jaro_winkler(
+                    bytes(&self.keys.addresses, p),
+                    bytes(&self.keys.addresses, q),
+                );
+                Some(if jw >= 0.9 || token_jaccard(&x.tokens, &y.tokens) >= 0.5 {
+                    1
+                } else {
+                    0
+                })
+            }
+            _ => None,
+        };
+        Some(match (house, street) {
+            (None, None) => return None,
+            (Some(true), Some(2)) => 0,
+            (Some(true), Some(1)) => 1,
+            (Some(true), _) | (_, Some(2) | Some(1)) => 2,
+            _ => 3,
+        })
+    }
+}
+
+/// Near local parts: one edit apart, or Jaro–Winkler ≥ 0.92, and at least four characters.
+fn near(a: &[u8], b: &[u8]) -> bool {
+    a.len() >= 4 && b.len() >= 4 && (within_one_edit(a, b) || jaro_winkler(a, b) >= 0.92)
+}
+
+/// Whether two numbers differ in one decimal digit (a typo) or by one.
+fn one_off(x: i32, y: i32) -> bool {
+    if (x - y).abs() <= 1 {
+        return true;
+    }
+    let (mut x, mut y, mut differing) = (x, y, 0);
+    while x > 0 || y > 0 {
+        if x % 10 != y % 10 {
+            differing += 1;
+        }
+        x /= 10;
+        y /= 10;
+    }
+    differing == 1
+}
+
+fn birth_level(a: &PartialDate, b: &PartialDate) -> u8 {
+    if a.is_complete() && a == b {
+        return 0;
+    }
+    let (Some(ya), Some(ma), Some(da), Some(yb), Some(mb), Some(db)) =
+        (a.year, a.month, a.day, b.year, b.month, b.day)
+    else {
+        return if a.is_compatible_with(b) { 3 } else { 4 };
+    };
+    if ya == yb && ma == db && da == mb {
+        return 1;
+    }
+    let same = [ya == yb, ma == mb, da == db];
+    if same.iter().filter(|s| **s).count() == 2 {
+        let close = if ya != yb {
+            one_off(ya, yb)
+        } else if ma != mb {
+            one_off(i32::from(ma), i32::from(mb))
+        } else {
+            one_off(i32::from(da), i32::from(db))
+        };
+        if close {
+            return 2;
+        }
+    }
+    4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u8, d: u8) -> PartialDate {
+        PartialDate {
+            year: Some(y),
+            month: Some(m),
+            day: Some(d),
+        }
+    }
+
+    #[test]
+    fn birth_levels() {
+        assert_eq!(birth_level(&date(1985, 4, 12), &date(1985, 4, 12)), 0);
+        assert_eq!(birth_level(&date(1985, 4, 12), &date(1985, 12, 4)), 1);
+        assert_eq!(birth_level(&date(1985, 4, 12), &date(1986, 4, 12)), 2);
+        assert_eq!(birth_level(&date(1985, 4, 12), &date(1985, 4, 17)), 2);
+        assert_eq!(birth_level(&date(1985, 4, 12), &date(1958, 4, 12)), 4);
+        let year_only = PartialDate {
+            year: Some(1985),
+            month: None,
+            day: None,
+        };
+        assert_eq!(birth_level(&year_only, &date(1985, 4, 12)), 3);
+        assert_eq!(birth_level(&date(1985, 4, 12), &date(1990, 7, 1)), 4);
+    }
+
+    #[test]
+    fn one_off_digits() {
+        assert!(one_off(1985, 1986));
+        assert!(one_off(1985, 1975));
+        assert!(!one_off(1985, 1958));
+        assert!(one_off(12, 17));
+        assert!(!one_off(12, 21));
+    }
+}

@@ -60,6 +60,7 @@ impl fmt::Display for NormalizedIdentifier {
 /// - [`INVALID`](ValueFlags::INVALID), value kept: the value breaks its scheme's structure (wrong
 ///   length, letters in a numeric scheme, an SSN area of 000). The cleaned value stays visible
 ///   for review; `INVALID` keeps it out of matching.
+/// - [`VERIFIED`](ValueFlags::VERIFIED): the value passed its scheme's check.
 /// - [`CHECKSUM_FAILED`](ValueFlags::CHECKSUM_FAILED), value kept: well-formed but the check
 ///   digit does not verify. This is **not** in [`ValueFlags::UNMATCHABLE`]: a mistyped digit is
 ///   the commonest failure, and two records agreeing on the same mistyped number are still
@@ -177,11 +178,16 @@ impl IdentifierNormalizer {
             return Normalized::unusable(id.value.as_str(), flags | ValueFlags::INVALID);
         }
         let issuer = normalize_issuer(&id.kind, id.issuer.as_deref());
+        let mut verified = false;
         if let Some(scheme) = scheme(&id.kind, issuer.as_deref()) {
-            flags |= check(scheme, &mut value);
+            let found = check(scheme, &mut value);
+            verified = found.is_empty();
+            flags |= found;
         }
         if is_placeholder_value(&value) {
             flags |= ValueFlags::PLACEHOLDER;
+        } else if verified {
+            flags |= ValueFlags::VERIFIED;
         }
         let normalized = NormalizedIdentifier {
             kind: id.kind.clone(),
@@ -481,7 +487,7 @@ mod tests {
         assert!(!is_iran_national_code_valid("0499370898"));
         let n = norm(IdentifierKind::NationalId, Some("IR"), "84575948");
         assert_eq!(value(&n), "0084575948");
-        assert_eq!(n.flags, ValueFlags::empty());
+        assert_eq!(n.flags, ValueFlags::VERIFIED);
         let same = norm(IdentifierKind::NationalId, Some("IR"), "2222222222");
         assert!(same
             .flags
@@ -501,7 +507,7 @@ mod tests {
     fn ssn_rules() {
         let ok = norm(IdentifierKind::NationalId, Some("us"), "536-22-1234");
         assert_eq!(value(&ok), "536221234");
-        assert_eq!(ok.flags, ValueFlags::empty());
+        assert_eq!(ok.flags, ValueFlags::VERIFIED);
         for bad in [
             "000-12-3456",
             "666-12-3456",
@@ -516,7 +522,7 @@ mod tests {
         let woolworth = norm(IdentifierKind::NationalId, Some("US"), "078-05-1120");
         assert_eq!(woolworth.flags, ValueFlags::PLACEHOLDER);
         let itin = norm(IdentifierKind::TaxId, Some("US"), "912-70-1234");
-        assert_eq!(itin.flags, ValueFlags::empty());
+        assert_eq!(itin.flags, ValueFlags::VERIFIED);
         let not_itin = norm(IdentifierKind::TaxId, Some("US"), "912-12-1234");
         assert_eq!(not_itin.flags, ValueFlags::INVALID);
     }
@@ -536,7 +542,7 @@ mod tests {
     fn personnummer_luhn() {
         let n = norm(IdentifierKind::NationalId, Some("SE"), "811228-9874");
         assert_eq!(value(&n), "8112289874");
-        assert_eq!(n.flags, ValueFlags::empty());
+        assert_eq!(n.flags, ValueFlags::VERIFIED);
         let long = norm(IdentifierKind::NationalId, Some("SE"), "19811228-9874");
         assert_eq!(value(&long), "8112289874");
         let bad = norm(IdentifierKind::NationalId, Some("SE"), "811228-9875");
@@ -549,7 +555,7 @@ mod tests {
     fn sin_and_nino() {
         assert_eq!(
             norm(IdentifierKind::NationalId, Some("CA"), "046 454 286").flags,
-            ValueFlags::empty()
+            ValueFlags::VERIFIED
         );
         assert_eq!(
             norm(IdentifierKind::NationalId, Some("CA"), "046 454 287").flags,
@@ -557,7 +563,7 @@ mod tests {
         );
         let nino = norm(IdentifierKind::NationalId, Some("UK"), "jg 10 37 29 b");
         assert_eq!(value(&nino), "JG103729B");
-        assert_eq!(nino.flags, ValueFlags::empty());
+        assert_eq!(nino.flags, ValueFlags::VERIFIED);
         assert_eq!(
             nino.value.as_ref().and_then(|v| v.issuer.as_deref()),
             Some("GB")

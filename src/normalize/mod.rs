@@ -79,6 +79,10 @@ bitflags::bitflags! {
         const REGION_ASSUMED = 1 << 11;
         /// Invisible or control characters (bidi marks, NUL) were removed.
         const CONTROL_REMOVED = 1 << 12;
+        /// The value passed its scheme's check digit or structure rules (an identifier whose
+        /// issuer has a known scheme). Two different verified values of an identifier a person
+        /// holds only one of are two people, not a typo.
+        const VERIFIED = 1 << 13;
 
         /// Flags that keep a value out of matching keys.
         const UNMATCHABLE = Self::EMPTY.bits() | Self::INVALID.bits() | Self::PLACEHOLDER.bits();

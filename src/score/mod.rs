@@ -159,9 +159,17 @@ impl FsModel {
                 .sum::<f64>()
     }
 
-    /// Set every level's `u` from the patterns of random pairs (assumed non-matches), with add-one
-    /// smoothing so that a level never seen among random pairs keeps a small, finite `u`.
-    pub fn estimate_u(&mut self, random_patterns: &HashMap<Pattern, u64>) {
+    /// Set every level's `u` from the patterns of random pairs (assumed non-matches).
+    ///
+    /// With `prior = Some((defaults, strength))`, the estimate is shrunk toward the defaults'
+    /// `u` as if `strength` extra pairs had been seen (a maximum a posteriori estimate): on
+    /// small data the defaults dominate, on large data the data does. Without a prior, add-half
+    /// smoothing keeps a level never seen among random pairs at a small, finite `u`.
+    pub fn estimate_u(
+        &mut self,
+        random_patterns: &HashMap<Pattern, u64>,
+        prior: Option<(&FsModel, f64)>,
+    ) {
         for (i, comparison) in self.comparisons.iter_mut().enumerate() {
             let mut counts = vec![0u64; comparison.levels.len()];
             for (pattern, &n) in random_patterns {
@@ -172,11 +180,23 @@ impl FsModel {
                 }
             }
             let total: u64 = counts.iter().sum();
+            let defaults = prior.and_then(|(model, strength)| {
+                let c = model.comparisons.get(i)?;
+                (c.levels.len() == counts.len()).then_some((c, strength))
+            });
+            if let Some((defaults, strength)) = defaults {
+                let denominator = total as f64 + strength;
+                for (j, (level, &c)) in comparison.levels.iter_mut().zip(&counts).enumerate() {
+                    level.u =
+                        ((c as f64 + strength * defaults.levels[j].u) / denominator).max(FLOOR);
+                }
+                continue;
+            }
             if total == 0 {
                 continue;
             }
-            // Add-one smoothing scaled to the sample: a level never seen among `total` random
-            // pairs gets u of about 1/(2 * total).
+            // Add-half smoothing: a level never seen among `total` random pairs gets u of
+            // about 1/(2 * total).
             let levels = comparison.levels.len() as f64;
             let denominator = total as f64 + 0.5 * levels;
             for (level, &c) in comparison.levels.iter_mut().zip(&counts) {
@@ -187,11 +207,15 @@ impl FsModel {
 
     /// Estimate `m` and the prior by expectation maximisation over the patterns of candidate
     /// pairs, holding `u` fixed.
+    ///
+    /// With `prior = Some((defaults, strength))`, each comparison's `m` is shrunk toward the
+    /// defaults' `m` as if `strength` extra matching pairs had been seen.
     pub fn train_m(
         &mut self,
         candidate_patterns: &HashMap<Pattern, u64>,
         max_iterations: usize,
         tolerance: f64,
+        prior: Option<(&FsModel, f64)>,
     ) -> TrainingReport {
         // Sorted for a deterministic summation order.
         let mut patterns: Vec<(&Pattern, u64)> =
@@ -229,13 +253,22 @@ impl FsModel {
             let new_prior = (match_mass / total).clamp(FLOOR, 1.0 - FLOOR);
             change = change.max((new_prior - self.prior).abs());
             self.prior = new_prior;
-            for (comparison, sums) in self.comparisons.iter_mut().zip(&m_sums) {
-                let seen: f64 = sums.iter().sum();
+            for (i, (comparison, sums)) in self.comparisons.iter_mut().zip(&m_sums).enumerate() {
+                let defaults = prior.and_then(|(model, strength)| {
+                    let c = model.comparisons.get(i)?;
+                    (c.levels.len() == sums.len()).then_some((c, strength))
+                });
+                let (pseudo, strength) = match defaults {
+                    Some((c, strength)) => (Some(c), strength),
+                    None => (None, 0.0),
+                };
+                let seen: f64 = sums.iter().sum::<f64>() + strength;
                 if seen <= 0.0 {
                     continue;
                 }
-                for (level, s) in comparison.levels.iter_mut().zip(sums) {
-                    let m = (s / seen).max(FLOOR);
+                for (j, (level, s)) in comparison.levels.iter_mut().zip(sums).enumerate() {
+                    let extra = pseudo.map_or(0.0, |c| strength * c.levels[j].m);
+                    let m = ((s + extra) / seen).max(FLOOR);
                     change = change.max((m - level.m).abs());
                     level.m = m;
                 }
@@ -335,8 +368,8 @@ mod tests {
             let r = pattern(&[draw(&true_u), draw(&true_u), draw(&true_u)]);
             *random.entry(r).or_insert(0u64) += 1;
         }
-        model.estimate_u(&random);
-        let report = model.train_m(&candidates, 200, 1e-7);
+        model.estimate_u(&random, None);
+        let report = model.train_m(&candidates, 200, 1e-7, None);
         assert!(report.converged, "{report:?}");
         assert!(
             (model.prior - true_prior).abs() < 0.01,

@@ -24,10 +24,6 @@ impl Interner {
         id
     }
 
-    pub(crate) fn get(&self, s: &str) -> Option<Sym> {
-        self.ids.get(s).copied()
-    }
-
     pub(crate) fn resolve(&self, id: Sym) -> &str {
         &self.strings[id as usize]
     }
@@ -48,7 +44,6 @@ mod tests {
         assert_eq!(i.intern("smith"), a);
         assert_ne!(i.intern("smyth"), a);
         assert_eq!(i.resolve(a), "smith");
-        assert_eq!(i.get("smyth"), Some(1));
         assert_eq!(i.len(), 2);
     }
 }

@@ -1,0 +1,326 @@
+//! Blocking: candidate pairs without comparing everything with everything.
+//!
+//! Each [`BlockingRule`] gives a record zero or more keys; records that share a key become
+//! candidate pairs. Several rules run at once, so a pair missed by one (a misspelt surname) is
+//! caught by another (the same e-mail). A key shared by more records than the block-size
+//! limit is dropped and reported: a placeholder or a very common value cannot explode the
+//! number of pairs. The limit is chosen from the data unless the host sets it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::features::{KeySpace, RecordFeatures};
+use crate::util::interner::Sym;
+
+/// A way of grouping records into blocks of candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BlockingRule {
+    /// The same canonical e-mail address.
+    Email,
+    /// The same E.164 phone number.
+    Phone,
+    /// The same national ID, passport or tax number (same kind and issuer).
+    NationalId,
+    /// The same customer, account, loyalty or other identifier.
+    OtherId,
+    /// The same family-name sound (Double Metaphone) and birth year.
+    FamilySoundBirthYear,
+    /// The same given-name initial and family name.
+    InitialFamily,
+    /// The same cross-script keys of given and family name (`محمد رضایی` and `Mohammad Rezaei`).
+    CrossScriptName,
+    /// The same postcode and house number.
+    PostcodeHouse,
+    /// The same birth date and given name (catches a surname change).
+    BirthDateGiven,
+    /// The same birth date and postcode (catches a badly misspelt name).
+    BirthDatePostcode,
+}
+
+impl BlockingRule {
+    /// Every built-in rule, the default set.
+    pub const ALL: [BlockingRule; 10] = [
+        BlockingRule::Email,
+        BlockingRule::Phone,
+        BlockingRule::NationalId,
+        BlockingRule::OtherId,
+        BlockingRule::FamilySoundBirthYear,
+        BlockingRule::InitialFamily,
+        BlockingRule::CrossScriptName,
+        BlockingRule::PostcodeHouse,
+        BlockingRule::BirthDateGiven,
+        BlockingRule::BirthDatePostcode,
+    ];
+
+    /// The rule's name, as in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockingRule::Email => "email",
+            BlockingRule::Phone => "phone",
+            BlockingRule::NationalId => "national_id",
+            BlockingRule::OtherId => "other_id",
+            BlockingRule::FamilySoundBirthYear => "family_sound_birth_year",
+            BlockingRule::InitialFamily => "initial_family",
+            BlockingRule::CrossScriptName => "cross_script_name",
+            BlockingRule::PostcodeHouse => "postcode_house",
+            BlockingRule::BirthDateGiven => "birth_date_given",
+            BlockingRule::BirthDatePostcode => "birth_date_postcode",
+        }
+    }
+
+    /// Call `emit` with each key of `record` under this rule: two numbers that identify the
+    /// key within the rule.
+    fn keys(self, f: &RecordFeatures, mut emit: impl FnMut(u32, u32)) {
+        let date_key = |d: &crate::normalize::PartialDate| -> Option<u32> {
+            Some((d.year? as u32) * 10_000 + u32::from(d.month?) * 100 + u32::from(d.day?))
+        };
+        match self {
+            BlockingRule::Email => f.emails.iter().for_each(|e| emit(e.canonical, 0)),
+            BlockingRule::Phone => f.phones.iter().for_each(|p| emit(p.e164, 0)),
+            BlockingRule::NationalId => f
+                .ids
+                .iter()
+                .filter(|i| i.kind_is_national)
+                .for_each(|i| emit(i.scheme, i.value)),
+            BlockingRule::OtherId => f
+                .ids
+                .iter()
+                .filter(|i| !i.kind_is_national)
+                .for_each(|i| emit(i.scheme, i.value)),
+            BlockingRule::FamilySoundBirthYear => {
+                for n in &f.names {
+                    if let Some(sound) = n.family_phonetic {
+                        for y in f.birth.iter().filter_map(|d| d.year) {
+                            emit(sound, y as u32);
+                        }
+                    }
+                }
+            }
+            BlockingRule::InitialFamily => {
+                for n in &f.names {
+                    if let (Some(family), Some(initial)) = (n.family, n.given_initial) {
+                        emit(family, u32::from(initial));
+                    }
+                }
+            }
+            BlockingRule::CrossScriptName => {
+                for n in &f.names {
+                    if let (Some(g), Some(fam)) = (n.given_cross, n.family_cross) {
+                        emit(g, fam);
+                    }
+                }
+            }
+            BlockingRule::PostcodeHouse => {
+                for a in &f.addresses {
+                    if let (Some(p), Some(h)) = (a.postcode, a.house) {
+                        emit(p, h);
+                    }
+                }
+            }
+            BlockingRule::BirthDateGiven => {
+                for d in f.birth.iter().filter_map(date_key) {
+                    for n in &f.names {
+                        if let Some(g) = n.given_canonical.or(n.given) {
+                            emit(d, g);
+                        }
+                    }
+                }
+            }
+            BlockingRule::BirthDatePostcode => {
+                for d in f.birth.iter().filter_map(date_key) {
+                    for p in f.addresses.iter().filter_map(|a| a.postcode) {
+                        emit(d, p);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A readable form of a key, for reports.
+    fn describe(self, a: u32, b: u32, keys: &KeySpace) -> String {
+        let name = |s: Sym| keys.names.resolve(s).to_owned();
+        match self {
+            BlockingRule::Email => keys.emails.resolve(a).to_owned(),
+            BlockingRule::Phone => keys.phones.resolve(a).to_owned(),
+            BlockingRule::NationalId | BlockingRule::OtherId => {
+                format!("{} {}", keys.ids.resolve(a), keys.ids.resolve(b))
+            }
+            BlockingRule::FamilySoundBirthYear => format!("{} {b}", name(a)),
+            BlockingRule::InitialFamily => {
+                format!("{} {}", char::from_u32(b).unwrap_or('?'), name(a))
+            }
+            BlockingRule::CrossScriptName => format!("{} {}", name(a), name(b)),
+            BlockingRule::PostcodeHouse => format!(
+                "{} {}",
+                keys.addresses.resolve(a),
+                keys.addresses.resolve(b)
+            ),
+            BlockingRule::BirthDateGiven => format!("{a} {}", name(b)),
+            BlockingRule::BirthDatePostcode => format!("{a} {}", keys.addresses.resolve(b)),
+        }
+    }
+}
+
+/// A blocking key shared by too many records, dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedKey {
+    /// The rule that made the key.
+    pub rule: BlockingRule,
+    /// The key, readable.
+    pub key: String,
+    /// How many records shared it.
+    pub records: usize,
+}
+
+/// What blocking did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockingReport {
+    /// The largest block kept.
+    pub max_block_size: usize,
+    /// Candidate pairs after removing duplicates across rules.
+    pub candidate_pairs: usize,
+    /// Pairs each rule produced (before removing duplicates).
+    pub pairs_per_rule: Vec<(BlockingRule, usize)>,
+    /// Keys dropped for being shared by more than `max_block_size` records, largest first (at
+    /// most 100 listed).
+    pub dropped: Vec<DroppedKey>,
+    /// How many keys were dropped in all.
+    pub dropped_total: usize,
+}
+
+/// Which pairs may be compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkMode {
+    /// Find duplicates within and across sources.
+    #[default]
+    DeduplicateAndLink,
+    /// Find duplicates only within each source.
+    Deduplicate,
+    /// Link records across sources only; records of one source are never paired.
+    Link,
+}
+
+impl LinkMode {
+    pub(crate) fn allows(self, source_a: u32, source_b: u32) -> bool {
+        match self {
+            LinkMode::DeduplicateAndLink => true,
+            LinkMode::Deduplicate => source_a == source_b,
+            LinkMode::Link => source_a != source_b,
+        }
+    }
+}
+
+/// The block-size limit chosen from the data: the largest size such that all blocks up to it
+/// give at most about 50 pairs per record, never below 16 and never above `max(32, 4·√n)`.
+fn automatic_limit(sizes: &[usize], records: usize) -> usize {
+    let cap = 32usize.max((4.0 * (records as f64).sqrt()) as usize);
+    let budget = 50 * records as u64 + 10_000;
+    let mut sorted: Vec<usize> = sizes.iter().copied().filter(|&s| s > 1).collect();
+    sorted.sort_unstable();
+    let mut pairs = 0u64;
+    let mut limit = 16;
+    for s in sorted {
+        if s > cap {
+            break;
+        }
+        pairs += (s as u64) * (s as u64 - 1) / 2;
+        if pairs > budget {
+            break;
+        }
+        limit = limit.max(s);
+    }
+    limit
+}
+
+/// Candidate pairs `(a, b)` with `a < b`, packed as `a << 32 | b`, sorted and unique.
+pub(crate) fn candidate_pairs(
+    features: &[RecordFeatures],
+    sources: &[u32],
+    rules: &[BlockingRule],
+    mode: LinkMode,
+    max_block_size: Option<usize>,
+    keys: &KeySpace,
+) -> (Vec<u64>, BlockingReport) {
+    // (rule, key part a, key part b, record): sorting groups each block's records in order.
+    let mut entries: Vec<(u8, u32, u32, u32)> = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        for (r, rule) in rules.iter().enumerate() {
+            rule.keys(f, |a, b| entries.push((r as u8, a, b, i as u32)));
+        }
+    }
+    entries.sort_unstable();
+    entries.dedup();
+    let blocks: Vec<&[(u8, u32, u32, u32)]> = entries
+        .chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2))
+        .collect();
+    let limit = max_block_size.unwrap_or_else(|| {
+        let sizes: Vec<usize> = blocks.iter().map(|b| b.len()).collect();
+        automatic_limit(&sizes, features.len())
+    });
+    let mut pairs = Vec::new();
+    let mut per_rule = vec![0usize; rules.len()];
+    let mut dropped = Vec::new();
+    for block in &blocks {
+        let (rule, a, b, _) = block[0];
+        if block.len() > limit {
+            dropped.push((block.len(), rule, a, b));
+            continue;
+        }
+        for (x, &(.., i)) in block.iter().enumerate() {
+            for &(.., j) in &block[x + 1..] {
+                if i != j && mode.allows(sources[i as usize], sources[j as usize]) {
+                    pairs.push(u64::from(i) << 32 | u64::from(j));
+                    per_rule[rule as usize] += 1;
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    dropped.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2, x.3).cmp(&(y.1, y.2, y.3))));
+    let dropped_total = dropped.len();
+    let report = BlockingReport {
+        max_block_size: limit,
+        candidate_pairs: pairs.len(),
+        pairs_per_rule: rules.iter().copied().zip(per_rule).collect(),
+        dropped: dropped
+            .iter()
+            .take(100)
+            .map(|&(records, rule, a, b)| {
+                let rule = rules[rule as usize];
+                DroppedKey {
+                    rule,
+                    key: rule.describe(a, b, keys),
+                    records,
+                }
+            })
+            .collect(),
+        dropped_total,
+    };
+    (pairs, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn automatic_limit_keeps_small_blocks_and_drops_huge_ones() {
+        let mut sizes = vec![2; 1000];
+        sizes.push(5000);
+        let limit = automatic_limit(&sizes, 2000);
+        assert!(limit >= 16);
+        assert!(limit < 5000);
+    }
+
+    #[test]
+    fn link_modes() {
+        assert!(LinkMode::Link.allows(0, 1));
+        assert!(!LinkMode::Link.allows(1, 1));
+        assert!(LinkMode::Deduplicate.allows(1, 1));
+        assert!(!LinkMode::Deduplicate.allows(0, 1));
+        assert!(LinkMode::DeduplicateAndLink.allows(0, 1));
+    }
+}

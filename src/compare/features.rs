@@ -1,0 +1,256 @@
+//! Comparison features: what the pair loop compares, computed once per record.
+//!
+//! Every key is interned into a [`Sym`], so exact agreement is an integer comparison and the
+//! text needed for fuzzy comparisons is borrowed from the interner. Values that must not be
+//! evidence (placeholders, invalid values, role mailboxes) never become features.
+
+use rphonetic::DoubleMetaphone;
+
+use crate::model::{IdentifierKind, PhoneKind};
+use crate::normalize::{Gender, NormalizedRecord, PartialDate};
+use crate::util::interner::{Interner, Sym};
+
+/// One namespace of interned keys per kind of value, so that term frequencies of given names
+/// and e-mails never mix.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct KeySpace {
+    /// Name parts (given and family share it, so swapped names compare directly), canonical
+    /// given names, cross-script keys and phonetic codes.
+    pub(crate) names: Interner,
+    pub(crate) emails: Interner,
+    pub(crate) phones: Interner,
+    pub(crate) addresses: Interner,
+    pub(crate) ids: Interner,
+}
+
+/// A person name's comparison keys.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct NameFeatures {
+    /// Given name, ASCII key without spaces.
+    pub(crate) given: Option<Sym>,
+    /// Canonical given name after nickname resolution.
+    pub(crate) given_canonical: Option<Sym>,
+    /// Double Metaphone code of the given name.
+    pub(crate) given_phonetic: Option<Sym>,
+    /// Cross-script key of the given name.
+    pub(crate) given_cross: Option<Sym>,
+    /// The given name is a single letter.
+    pub(crate) given_is_initial: bool,
+    /// The first letter of the given name (ASCII).
+    pub(crate) given_initial: Option<u8>,
+    /// Family name, ASCII key without spaces.
+    pub(crate) family: Option<Sym>,
+    /// Double Metaphone code of the family name.
+    pub(crate) family_phonetic: Option<Sym>,
+    /// Cross-script key of the family name.
+    pub(crate) family_cross: Option<Sym>,
+    /// Generational suffix (`jr`, `sr`, `ii`, `iii`...), which tells father and son apart.
+    pub(crate) generation: Option<Sym>,
+}
+
+/// An e-mail address's comparison keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EmailFeatures {
+    pub(crate) canonical: Sym,
+    pub(crate) local: Sym,
+    pub(crate) domain: Sym,
+}
+
+/// A phone number's comparison keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PhoneFeatures {
+    pub(crate) e164: Sym,
+    /// The last seven digits of the national number: the subscriber part, which survives a
+    /// missing or wrong area or country code.
+    pub(crate) subscriber: Sym,
+    /// A fixed line: shared by a household, so agreement on it is not person-specific.
+    pub(crate) landline: bool,
+}
+
+/// A postal address's comparison keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct AddressFeatures {
+    pub(crate) house: Option<Sym>,
+    pub(crate) street: Option<Sym>,
+    /// Sorted, deduplicated street-line tokens.
+    pub(crate) tokens: Vec<Sym>,
+    pub(crate) postcode: Option<Sym>,
+    pub(crate) locality: Option<Sym>,
+}
+
+/// A typed identifier's comparison keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdFeatures {
+    /// Kind and issuer, interned together (`national_id/IR`).
+    pub(crate) scheme: Sym,
+    pub(crate) kind_is_exclusive: bool,
+    pub(crate) kind_is_national: bool,
+    pub(crate) value: Sym,
+    /// A check digit or structure rule verified it: a different verified value is a different
+    /// person, not a typo.
+    pub(crate) verified: bool,
+}
+
+/// Everything the comparisons look at for one record.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecordFeatures {
+    pub(crate) names: Vec<NameFeatures>,
+    pub(crate) emails: Vec<EmailFeatures>,
+    pub(crate) phones: Vec<PhoneFeatures>,
+    /// Every reading of the birth date (two when it was ambiguous).
+    pub(crate) birth: Vec<PartialDate>,
+    pub(crate) addresses: Vec<AddressFeatures>,
+    pub(crate) ids: Vec<IdFeatures>,
+    pub(crate) gender: Option<Gender>,
+}
+
+/// Turns normalised records into features, interning keys into a shared [`KeySpace`].
+pub(crate) struct FeatureBuilder {
+    metaphone: DoubleMetaphone,
+    scratch: String,
+}
+
+impl Default for FeatureBuilder {
+    fn default() -> Self {
+        FeatureBuilder {
+            metaphone: DoubleMetaphone::new(None),
+            scratch: String::new(),
+        }
+    }
+}
+
+const GENERATIONS: &[&str] = &["jr", "sr", "ii", "iii", "iv", "v"];
+
+impl FeatureBuilder {
+    pub(crate) fn build(
+        &mut self,
+        record: &NormalizedRecord,
+        keys: &mut KeySpace,
+    ) -> RecordFeatures {
+        let mut f = RecordFeatures::default();
+        for name in record.names.iter().filter_map(|n| n.matchable()) {
+            let given = self.compact(name.keys.given_ascii.as_deref());
+            let family = self.compact(name.keys.family_ascii.as_deref());
+            let features = NameFeatures {
+                given_is_initial: given.as_ref().is_some_and(|g| g.len() == 1),
+                given_initial: given.as_ref().and_then(|g| g.bytes().next()),
+                given_phonetic: given
+                    .as_deref()
+                    .filter(|g| g.len() > 1)
+                    .map(|g| self.phonetic(g, &mut keys.names)),
+                given: given.as_deref().map(|g| keys.names.intern(g)),
+                given_canonical: name
+                    .given_canonical
+                    .as_deref()
+                    .filter(|c| !c.is_empty())
+                    .map(|c| keys.names.intern(c)),
+                given_cross: nonempty(name.keys.given_cross_script.as_deref())
+                    .map(|c| keys.names.intern(c)),
+                family_phonetic: family
+                    .as_deref()
+                    .filter(|g| g.len() > 1)
+                    .map(|g| self.phonetic(g, &mut keys.names)),
+                family: family.as_deref().map(|g| keys.names.intern(g)),
+                family_cross: nonempty(name.keys.family_cross_script.as_deref())
+                    .map(|c| keys.names.intern(c)),
+                generation: name
+                    .suffix
+                    .as_deref()
+                    .and_then(|s| s.split(' ').find(|w| GENERATIONS.contains(w)))
+                    .map(|g| keys.names.intern(g)),
+            };
+            if features.given.is_some() || features.family.is_some() {
+                f.names.push(features);
+            }
+        }
+        for email in record.emails.iter().filter_map(|e| e.address.matchable()) {
+            if email.is_role() {
+                continue;
+            }
+            f.emails.push(EmailFeatures {
+                canonical: keys.emails.intern(email.canonical()),
+                local: keys
+                    .emails
+                    .intern(email.canonical().split('@').next().unwrap_or("")),
+                domain: keys.emails.intern(email.domain()),
+            });
+        }
+        for (phone, kind) in record
+            .phones
+            .iter()
+            .filter_map(|p| p.number.matchable().map(|n| (n, p.kind)))
+        {
+            f.phones.push(PhoneFeatures {
+                e164: keys.phones.intern(phone.e164()),
+                subscriber: keys.phones.intern(phone.last_digits(7)),
+                landline: kind == PhoneKind::Landline,
+            });
+        }
+        if let Some(birth) = record.birth_date.as_ref().and_then(|d| d.matchable()) {
+            f.birth.extend(birth.readings());
+        }
+        for address in record.addresses.iter().filter_map(|a| a.matchable()) {
+            let mut tokens: Vec<Sym> = address
+                .street
+                .iter()
+                .flat_map(|s| s.split(' '))
+                .filter(|t| !t.is_empty())
+                .map(|t| keys.addresses.intern(t))
+                .collect();
+            tokens.sort_unstable();
+            tokens.dedup();
+            let features = AddressFeatures {
+                house: nonempty(address.house_number.as_deref()).map(|h| keys.addresses.intern(h)),
+                street: nonempty(address.street.as_deref()).map(|s| keys.addresses.intern(s)),
+                tokens,
+                postcode: nonempty(address.postcode.as_deref()).map(|p| keys.addresses.intern(p)),
+                locality: nonempty(address.locality.as_deref()).map(|l| keys.addresses.intern(l)),
+            };
+            if features != AddressFeatures::default() {
+                f.addresses.push(features);
+            }
+        }
+        for (id, flags) in record
+            .identifiers
+            .iter()
+            .filter_map(|n| n.matchable().map(|v| (v, n.flags)))
+        {
+            self.scratch.clear();
+            self.scratch.push_str(id.kind.as_str());
+            self.scratch.push('/');
+            self.scratch.push_str(id.issuer.as_deref().unwrap_or(""));
+            f.ids.push(IdFeatures {
+                scheme: keys.ids.intern(&self.scratch),
+                kind_is_exclusive: id.kind.is_exclusive(),
+                kind_is_national: matches!(
+                    id.kind,
+                    IdentifierKind::NationalId | IdentifierKind::Passport | IdentifierKind::TaxId
+                ),
+                value: keys.ids.intern(&id.value),
+                verified: flags.contains(crate::normalize::ValueFlags::VERIFIED),
+            });
+        }
+        f.gender = record.gender.as_ref().and_then(|g| g.matchable().copied());
+        f
+    }
+
+    /// An ASCII key with its spaces removed, or `None` when empty.
+    fn compact(&self, key: Option<&str>) -> Option<String> {
+        let key = key?;
+        let compact: String = key.chars().filter(|c| *c != ' ').collect();
+        (!compact.is_empty()).then_some(compact)
+    }
+
+    fn phonetic(&self, ascii: &str, names: &mut Interner) -> Sym {
+        let code = self.metaphone.double_metaphone(ascii).primary();
+        // Phonetic codes live beside names; a prefix keeps "#smt" from meeting a name "smt".
+        let mut key = String::with_capacity(code.len() + 1);
+        key.push('#');
+        key.push_str(&code);
+        names.intern(&key)
+    }
+}
+
+fn nonempty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}

@@ -1,0 +1,824 @@
+//! Batch resolution: many source records in, one customer per person out, with the reasons.
+
+mod explain;
+mod model;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use explain::{ClusterExplanation, ComparisonStep, LinkExplanation, PairExplanation};
+pub use model::{MatchModel, MODEL_FORMAT};
+
+use crate::block::{candidate_pairs, BlockingReport, BlockingRule, LinkMode};
+use crate::cluster::{cluster, Decision, Link, MergeGuard, Refusal};
+use crate::compare::features::{FeatureBuilder, KeySpace, RecordFeatures};
+use crate::compare::similarity::{jaro_winkler, within_one_edit};
+use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
+use crate::error::{ConfigError, ResolveError};
+use crate::model::{RecordRef, SourceRecord};
+use crate::normalize::{NormalizedRecord, RecordNormalizer};
+use crate::score::{probability, weight_of, Pattern, TrainingReport};
+use crate::util::interner::Sym;
+use crate::util::rng::SplitMix64;
+
+/// Pseudo-pairs of the default parameters mixed into training (see
+/// [`FsModel::train_m`](crate::score::FsModel::train_m)).
+const PRIOR_STRENGTH_M: f64 = 50.0;
+const PRIOR_STRENGTH_U: f64 = 200.0;
+
+/// Configures a [`Resolver`]. Configuration is checked once, at [`build`](Self::build).
+#[derive(Debug, Clone)]
+pub struct ResolverBuilder {
+    mode: LinkMode,
+    threshold: f64,
+    rules: Vec<BlockingRule>,
+    max_block_size: Option<usize>,
+    normalizer: Option<RecordNormalizer>,
+    model: Option<MatchModel>,
+    train: Option<bool>,
+    em_iterations: usize,
+    random_pairs: Option<usize>,
+    seed: u64,
+}
+
+impl Default for ResolverBuilder {
+    fn default() -> Self {
+        ResolverBuilder {
+            mode: LinkMode::default(),
+            threshold: 0.95,
+            rules: BlockingRule::ALL.to_vec(),
+            max_block_size: None,
+            normalizer: None,
+            model: None,
+            train: None,
+            em_iterations: 40,
+            random_pairs: None,
+            seed: 0x00C0_FFEE,
+        }
+    }
+}
+
+impl ResolverBuilder {
+    /// Which pairs may be compared (default: within and across sources).
+    #[must_use]
+    pub fn mode(mut self, mode: LinkMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The match probability at or above which two records are linked (default 0.95).
+    #[must_use]
+    pub fn threshold(mut self, probability: f64) -> Self {
+        self.threshold = probability;
+        self
+    }
+
+    /// The blocking rules (default: [`BlockingRule::ALL`]).
+    #[must_use]
+    pub fn blocking_rules(mut self, rules: impl IntoIterator<Item = BlockingRule>) -> Self {
+        self.rules = rules.into_iter().collect();
+        self
+    }
+
+    /// The largest block kept; larger blocks are dropped and reported. By default it is
+    /// chosen from the data.
+    #[must_use]
+    pub fn max_block_size(mut self, size: usize) -> Self {
+        self.max_block_size = Some(size);
+        self
+    }
+
+    /// The record normaliser (default: [`RecordNormalizer::default`]).
+    #[must_use]
+    pub fn normalizer(mut self, normalizer: RecordNormalizer) -> Self {
+        self.normalizer = Some(normalizer);
+        self
+    }
+
+    /// A trained model to score with. With a model, the resolver does not train unless
+    /// [`train(true)`](Self::train) is also set.
+    #[must_use]
+    pub fn model(mut self, model: MatchModel) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// Whether to train the model on the data being resolved (default: yes, unless a model
+    /// was given).
+    #[must_use]
+    pub fn train(mut self, train: bool) -> Self {
+        self.train = Some(train);
+        self
+    }
+
+    /// The most EM iterations (default 40).
+    #[must_use]
+    pub fn em_iterations(mut self, iterations: usize) -> Self {
+        self.em_iterations = iterations;
+        self
+    }
+
+    /// How many random pairs to sample for the `u` probabilities (default: 20 per record,
+    /// between 10 000 and 1 000 000).
+    #[must_use]
+    pub fn random_pairs(mut self, pairs: usize) -> Self {
+        self.random_pairs = Some(pairs);
+        self
+    }
+
+    /// The seed of the random-pair sample (the result is the same for the same seed).
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Check the configuration and build the resolver.
+    pub fn build(self) -> Result<Resolver, ConfigError> {
+        if !(self.threshold > 0.0 && self.threshold < 1.0) {
+            return Err(ConfigError::Threshold(self.threshold));
+        }
+        if self.rules.is_empty() {
+            return Err(ConfigError::NoBlockingRules);
+        }
+        if let Some(model) = &self.model {
+            model.check()?;
+        }
+        let train = self.train.unwrap_or(self.model.is_none());
+        Ok(Resolver {
+            mode: self.mode,
+            threshold: self.threshold,
+            rules: self.rules,
+            max_block_size: self.max_block_size,
+            normalizer: self.normalizer.unwrap_or_default(),
+            model: self.model.unwrap_or_default(),
+            train,
+            em_iterations: self.em_iterations,
+            random_pairs: self.random_pairs,
+            seed: self.seed,
+        })
+    }
+}
+
+/// Resolves customer identities in a batch of source records.
+///
+/// Records are normalised, blocked into candidate pairs, compared attribute by attribute,
+/// scored with a Fellegi–Sunter model (trained on the data by default: `u` from random pairs,
+/// `m` and the prior by EM, no labels needed), and clustered strongest link first, with every
+/// merge of two clusters checked as a whole so that one false link cannot chain strangers
+/// together.
+///
+/// ```
+/// use customer360::{PersonName, Resolver, SourceRecord};
+///
+/// let records = vec![
+///     SourceRecord::new("crm", "1")
+///         .name(PersonName::from_parts("John", "Smith"))
+///         .email("john.smith@example.org")
+///         .birth_date("1985-04-12"),
+///     SourceRecord::new("shop", "77")
+///         .name(PersonName::from_parts("Jonh", "Smith"))
+///         .email("John.Smith@Example.org")
+///         .birth_date("1985-04-12"),
+///     SourceRecord::new("crm", "2")
+///         .name(PersonName::from_parts("Emma", "Brown"))
+///         .birth_date("2012-03-14"),
+/// ];
+/// let resolution = Resolver::builder().build()?.resolve(&records)?;
+/// let john = records[0].reference();
+/// let jonh = records[1].reference();
+/// assert!(resolution.same_customer(&john, &jonh));
+/// assert!(!resolution.same_customer(&john, &records[2].reference()));
+/// assert_eq!(resolution.customer_count(), 2);
+///
+/// // Why they matched: the waterfall of match weights.
+/// let why = resolution.explain_pair(&john, &jonh).unwrap();
+/// assert!(why.probability > 0.95);
+/// # Ok::<(), customer360::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    mode: LinkMode,
+    threshold: f64,
+    rules: Vec<BlockingRule>,
+    max_block_size: Option<usize>,
+    normalizer: RecordNormalizer,
+    model: MatchModel,
+    train: bool,
+    em_iterations: usize,
+    random_pairs: Option<usize>,
+    seed: u64,
+}
+
+impl Resolver {
+    /// Start configuring a resolver.
+    pub fn builder() -> ResolverBuilder {
+        ResolverBuilder::default()
+    }
+
+    /// The match threshold, as a probability.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Normalise and resolve `records`.
+    pub fn resolve(&self, records: &[SourceRecord]) -> Result<Resolution, ResolveError> {
+        let normalized: Vec<NormalizedRecord> = records
+            .iter()
+            .map(|r| self.normalizer.normalize(r))
+            .collect();
+        self.resolve_normalized(normalized)
+    }
+
+    /// Resolve records that are already normalised.
+    pub fn resolve_normalized(
+        &self,
+        mut records: Vec<NormalizedRecord>,
+    ) -> Result<Resolution, ResolveError> {
+        if u32::try_from(records.len()).is_err() {
+            return Err(ResolveError::TooManyRecords(records.len()));
+        }
+        // A canonical order makes everything after this independent of input order.
+        records.sort_by(|a, b| a.reference.cmp(&b.reference));
+        if let Some(w) = records
+            .windows(2)
+            .find(|w| w[0].reference == w[1].reference)
+        {
+            return Err(ResolveError::DuplicateRecord(w[0].reference.clone()));
+        }
+        let mut keys = KeySpace::default();
+        let mut builder = FeatureBuilder::default();
+        let features: Vec<RecordFeatures> = records
+            .iter()
+            .map(|r| builder.build(r, &mut keys))
+            .collect();
+        let mut source_ids: BTreeMap<&str, u32> = BTreeMap::new();
+        let sources: Vec<u32> = records
+            .iter()
+            .map(|r| {
+                let next = source_ids.len() as u32;
+                *source_ids
+                    .entry(r.reference.source.as_str())
+                    .or_insert(next)
+            })
+            .collect();
+        let references: Vec<RecordRef> = records.into_iter().map(|r| r.reference).collect();
+        let shared = shared_values(&features, &keys);
+        let tf = TermFrequencies::count(&features, &keys);
+
+        let (pairs, blocking) = candidate_pairs(
+            &features,
+            &sources,
+            &self.rules,
+            self.mode,
+            self.max_block_size,
+            &keys,
+        );
+
+        let comparator = Comparator {
+            keys: &keys,
+            shared: &shared,
+        };
+        let mut model = self.model.clone();
+        let mut training = None;
+        if self.train {
+            let random = self.random_patterns(&features, &sources, &comparator);
+            let defaults = MatchModel::default();
+            model
+                .parameters
+                .estimate_u(&random, Some((&defaults.parameters, PRIOR_STRENGTH_U)));
+            let mut counts: HashMap<Pattern, u64> = HashMap::new();
+            for &pair in &pairs {
+                let (a, b) = unpack(pair);
+                let c = comparator.compare(&features[a], &features[b]);
+                *counts.entry(c.pattern).or_insert(0) += 1;
+            }
+            training = Some(model.parameters.train_m(
+                &counts,
+                self.em_iterations,
+                1e-6,
+                Some((&defaults.parameters, PRIOR_STRENGTH_M)),
+            ));
+        }
+
+        let scorer = Scorer {
+            model: &model,
+            tf: &tf,
+        };
+        let min_weight = weight_of(self.threshold);
+        let mut links = Vec::new();
+        for &pair in &pairs {
+            let (a, b) = unpack(pair);
+            let c = comparator.compare(&features[a], &features[b]);
+            let weight = scorer.weight(&c);
+            if weight >= min_weight {
+                links.push(Link {
+                    a: a as u32,
+                    b: b as u32,
+                    weight,
+                });
+            }
+        }
+        let mut guard = Guard {
+            features: &features,
+            comparator: &comparator,
+            scorer: &scorer,
+        };
+        let clustering = cluster(features.len(), links, min_weight, &mut guard);
+        let customer_ids = customer_ids(&references, &clustering.cluster_of);
+        let index = references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.clone(), i as u32))
+            .collect();
+        Ok(Resolution {
+            references,
+            index,
+            cluster_of: clustering.cluster_of,
+            customer_ids,
+            decisions: clustering.decisions,
+            features,
+            keys,
+            shared,
+            tf,
+            model,
+            threshold: self.threshold,
+            blocking,
+            training,
+        })
+    }
+
+    /// Patterns of random pairs, for the `u` probabilities: every pair when there are few
+    /// records, a seeded sample otherwise.
+    fn random_patterns(
+        &self,
+        features: &[RecordFeatures],
+        sources: &[u32],
+        comparator: &Comparator<'_>,
+    ) -> HashMap<Pattern, u64> {
+        let n = features.len() as u64;
+        let mut counts = HashMap::new();
+        if n < 2 {
+            return counts;
+        }
+        let target =
+            self.random_pairs
+                .unwrap_or_else(|| (20 * n as usize).clamp(10_000, 1_000_000)) as u64;
+        let all = n * (n - 1) / 2;
+        let mut add = |a: usize, b: usize| {
+            if self.mode.allows(sources[a], sources[b]) {
+                let c = comparator.compare(&features[a], &features[b]);
+                *counts.entry(c.pattern).or_insert(0u64) += 1;
+            }
+        };
+        if all <= target {
+            for a in 0..n as usize {
+                for b in a + 1..n as usize {
+                    add(a, b);
+                }
+            }
+        } else {
+            let mut rng = SplitMix64::new(self.seed);
+            for _ in 0..target {
+                let a = rng.below(n) as usize;
+                let b = rng.below(n - 1) as usize;
+                let b = if b >= a { b + 1 } else { b };
+                add(a, b);
+            }
+        }
+        counts
+    }
+}
+
+fn unpack(pair: u64) -> (usize, usize) {
+    ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize)
+}
+
+/// How often each value occurs, for term-frequency adjustments.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TermFrequencies {
+    /// Per comparison: counts indexed by symbol, and the total.
+    counts: Vec<(Vec<u32>, u64)>,
+}
+
+impl TermFrequencies {
+    fn count(features: &[RecordFeatures], keys: &KeySpace) -> Self {
+        let mut counts: Vec<(Vec<u32>, u64)> = vec![(Vec::new(), 0); index::COUNT];
+        let mut bump = |c: usize, sym: Sym, size: usize| {
+            let (v, total) = &mut counts[c];
+            if v.len() < size {
+                v.resize(size, 0);
+            }
+            v[sym as usize] += 1;
+            *total += 1;
+        };
+        let mut seen: Vec<(usize, Sym)> = Vec::new();
+        for f in features {
+            seen.clear();
+            for n in &f.names {
+                if let Some(g) = n.given {
+                    seen.push((index::GIVEN, g));
+                }
+                if let Some(x) = n.family {
+                    seen.push((index::FAMILY, x));
+                }
+            }
+            seen.extend(f.emails.iter().map(|e| (index::EMAIL, e.canonical)));
+            seen.extend(f.phones.iter().map(|p| (index::PHONE, p.e164)));
+            for a in &f.addresses {
+                seen.extend(a.street.map(|s| (index::ADDRESS, s)));
+                seen.extend(a.postcode.map(|s| (index::POSTCODE, s)));
+                seen.extend(a.locality.map(|s| (index::LOCALITY, s)));
+            }
+            seen.sort_unstable();
+            seen.dedup();
+            for &(c, sym) in &seen {
+                let size = match c {
+                    index::GIVEN | index::FAMILY => keys.names.len(),
+                    index::EMAIL => keys.emails.len(),
+                    index::PHONE => keys.phones.len(),
+                    _ => keys.addresses.len(),
+                };
+                bump(c, sym, size);
+            }
+        }
+        TermFrequencies { counts }
+    }
+
+    /// The share of values of comparison `c` that are `sym`, at least one in the total.
+    fn frequency(&self, c: usize, sym: Sym) -> Option<f64> {
+        let (v, total) = self.counts.get(c)?;
+        if *total == 0 {
+            return None;
+        }
+        let n = v.get(sym as usize).copied().unwrap_or(0).max(1);
+        Some(f64::from(n) / *total as f64)
+    }
+}
+
+/// Values used by records whose given names clearly differ: household e-mails and landlines.
+fn shared_values(features: &[RecordFeatures], keys: &KeySpace) -> SharedValues {
+    let mut email_names: HashMap<Sym, Vec<Sym>> = HashMap::new();
+    let mut phone_names: HashMap<Sym, Vec<Sym>> = HashMap::new();
+    for f in features {
+        let given: Vec<Sym> = f
+            .names
+            .iter()
+            .filter(|n| !n.given_is_initial)
+            .filter_map(|n| n.given_canonical.or(n.given))
+            .collect();
+        for g in given.iter().take(1) {
+            for e in &f.emails {
+                let names = email_names.entry(e.canonical).or_default();
+                if names.len() < 8 && !names.contains(g) {
+                    names.push(*g);
+                }
+            }
+            for p in &f.phones {
+                let names = phone_names.entry(p.e164).or_default();
+                if names.len() < 8 && !names.contains(g) {
+                    names.push(*g);
+                }
+            }
+        }
+    }
+    let differ = |a: Sym, b: Sym| {
+        let (p, q) = (
+            keys.names.resolve(a).as_bytes(),
+            keys.names.resolve(b).as_bytes(),
+        );
+        !(within_one_edit(p, q) || jaro_winkler(p, q) >= 0.85)
+    };
+    let is_shared = |names: &Vec<Sym>| {
+        names
+            .iter()
+            .enumerate()
+            .any(|(i, &a)| names[i + 1..].iter().any(|&b| differ(a, b)))
+    };
+    let mut shared = SharedValues {
+        emails: vec![false; keys.emails.len()],
+        phones: vec![false; keys.phones.len()],
+    };
+    for (sym, names) in &email_names {
+        shared.emails[*sym as usize] = is_shared(names);
+    }
+    for (sym, names) in &phone_names {
+        shared.phones[*sym as usize] = is_shared(names);
+    }
+    shared
+}
+
+/// Weights of compared pairs: the pattern's weight plus term-frequency adjustments.
+struct Scorer<'a> {
+    model: &'a MatchModel,
+    tf: &'a TermFrequencies,
+}
+
+impl Scorer<'_> {
+    fn weight(&self, c: &Comparison) -> f64 {
+        self.model.parameters.weight(&c.pattern) + self.tf_adjustments(c).iter().sum::<f64>()
+    }
+
+    /// Per comparison, `log2(u_exact / frequency(value))` for exact agreements on values whose
+    /// frequency counts: a rare surname weighs more than "smith".
+    fn tf_adjustments(&self, c: &Comparison) -> [f64; index::COUNT] {
+        let mut out = [0.0; index::COUNT];
+        for hit in c.tf.iter().flatten() {
+            let i = usize::from(hit.comparison);
+            let Some(level) = self
+                .model
+                .parameters
+                .comparisons
+                .get(i)
+                .and_then(|p| p.levels.first())
+            else {
+                continue;
+            };
+            if !level.term_frequency {
+                continue;
+            }
+            if let Some(freq) = self.tf.frequency(i, hit.value) {
+                out[i] = (level.u / freq).log2();
+            }
+        }
+        out
+    }
+}
+
+/// Checks merges of whole clusters: no pair across them may conflict, and together the pairs
+/// across them must support the merge (mean match weight at least zero).
+struct Guard<'a> {
+    features: &'a [RecordFeatures],
+    comparator: &'a Comparator<'a>,
+    scorer: &'a Scorer<'a>,
+}
+
+/// The most cross pairs weighed for one merge; larger merges weigh an even sample.
+const MAX_CROSS_PAIRS: usize = 400;
+
+impl MergeGuard for Guard<'_> {
+    fn check(&mut self, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
+        let total = a.len() * b.len();
+        let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
+        let (mut sum, mut weighed) = (0.0, 0usize);
+        let (mut soft, mut first_soft) = (0usize, None);
+        for k in (0..total).step_by(step) {
+            let (x, y) = (a[k / b.len()], b[k % b.len()]);
+            let c = self
+                .comparator
+                .compare(&self.features[x as usize], &self.features[y as usize]);
+            match c.conflict {
+                // Hard conflicts: no data-entry error makes a father his son or gives one
+                // person two verified national IDs.
+                Some(Conflict::ExclusiveIdentifier) => {
+                    return Err(Refusal::ExclusiveIdentifierConflict {
+                        kind: "national_id".to_owned(),
+                    })
+                }
+                Some(Conflict::Generation) => {
+                    return Err(Refusal::Conflict {
+                        detail: Conflict::Generation.describe().to_owned(),
+                    })
+                }
+                // Soft conflicts: a replaced given name or a garbled birth date happens in
+                // real data, so one record that disagrees with one member of a cluster that
+                // otherwise agrees does not veto the merge; a majority does.
+                Some(other) => {
+                    soft += 1;
+                    first_soft.get_or_insert(other);
+                }
+                None => {}
+            }
+            sum += self.scorer.weight(&c);
+            weighed += 1;
+        }
+        if let Some(conflict) = first_soft.filter(|_| soft * 2 >= weighed) {
+            return Err(Refusal::Conflict {
+                detail: conflict.describe().to_owned(),
+            });
+        }
+        let mean = sum / weighed.max(1) as f64;
+        if mean < 0.0 {
+            return Err(Refusal::WeakSupport {
+                mean_weight: mean,
+                pairs: weighed,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A customer's ID in one resolution: derived from the smallest record reference in its
+/// cluster, so the same data gives the same IDs in any input order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CustomerId(pub String);
+
+impl fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// FNV-1a, 64-bit: a hash whose output is fixed by its definition, for IDs that must not
+/// change between versions or platforms.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0x1f;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for b in part.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn customer_ids(references: &[RecordRef], cluster_of: &[u32]) -> Vec<CustomerId> {
+    cluster_of
+        .iter()
+        .map(|&root| {
+            let r = &references[root as usize];
+            CustomerId(format!(
+                "C{:016x}",
+                fnv1a(&[r.source.as_str(), r.key.as_str()])
+            ))
+        })
+        .collect()
+}
+
+/// The outcome of a batch resolution: which records are one customer, and why.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    references: Vec<RecordRef>,
+    index: HashMap<RecordRef, u32>,
+    cluster_of: Vec<u32>,
+    customer_ids: Vec<CustomerId>,
+    decisions: Vec<Decision>,
+    features: Vec<RecordFeatures>,
+    keys: KeySpace,
+    shared: SharedValues,
+    tf: TermFrequencies,
+    model: MatchModel,
+    threshold: f64,
+    blocking: BlockingReport,
+    training: Option<TrainingReport>,
+}
+
+impl Resolution {
+    /// Every record, in canonical order (by source, then key).
+    pub fn records(&self) -> &[RecordRef] {
+        &self.references
+    }
+
+    /// Every record with its customer ID, in canonical order.
+    pub fn assignments(&self) -> impl Iterator<Item = (&RecordRef, &CustomerId)> {
+        self.references.iter().zip(&self.customer_ids)
+    }
+
+    /// The customer a record belongs to.
+    pub fn customer_id(&self, record: &RecordRef) -> Option<&CustomerId> {
+        self.index
+            .get(record)
+            .map(|&i| &self.customer_ids[i as usize])
+    }
+
+    /// Whether two records were resolved to one customer.
+    pub fn same_customer(&self, a: &RecordRef, b: &RecordRef) -> bool {
+        match (self.index.get(a), self.index.get(b)) {
+            (Some(&x), Some(&y)) => self.cluster_of[x as usize] == self.cluster_of[y as usize],
+            _ => false,
+        }
+    }
+
+    /// How many customers were found.
+    pub fn customer_count(&self) -> usize {
+        let mut roots: Vec<u32> = self.cluster_of.clone();
+        roots.sort_unstable();
+        roots.dedup();
+        roots.len()
+    }
+
+    /// The customers with their records, in order of their first record.
+    pub fn customers(&self) -> Vec<(CustomerId, Vec<RecordRef>)> {
+        let mut groups: BTreeMap<u32, Vec<RecordRef>> = BTreeMap::new();
+        for (i, &root) in self.cluster_of.iter().enumerate() {
+            groups
+                .entry(root)
+                .or_default()
+                .push(self.references[i].clone());
+        }
+        groups
+            .into_iter()
+            .map(|(root, records)| (self.customer_ids[root as usize].clone(), records))
+            .collect()
+    }
+
+    /// The model the records were scored with (trained on them unless one was given).
+    pub fn model(&self) -> &MatchModel {
+        &self.model
+    }
+
+    /// What blocking did: the block-size limit, pairs per rule, dropped keys.
+    pub fn blocking(&self) -> &BlockingReport {
+        &self.blocking
+    }
+
+    /// How training went, when the model was trained on these records.
+    pub fn training(&self) -> Option<&TrainingReport> {
+        self.training.as_ref()
+    }
+
+    /// The match threshold, as a probability.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    fn comparator(&self) -> Comparator<'_> {
+        Comparator {
+            keys: &self.keys,
+            shared: &self.shared,
+        }
+    }
+
+    /// Why two records do or do not match: the prior, each comparison's level with its `m`,
+    /// `u` and match weight, term-frequency adjustments, the final weight and probability, and
+    /// any conflict that rules the pair out. `None` when either record is unknown.
+    pub fn explain_pair(&self, a: &RecordRef, b: &RecordRef) -> Option<PairExplanation> {
+        let (&x, &y) = (self.index.get(a)?, self.index.get(b)?);
+        let comparison = self
+            .comparator()
+            .compare(&self.features[x as usize], &self.features[y as usize]);
+        let scorer = Scorer {
+            model: &self.model,
+            tf: &self.tf,
+        };
+        Some(explain::pair(
+            a.clone(),
+            b.clone(),
+            &comparison,
+            &self.model,
+            &scorer.tf_adjustments(&comparison),
+        ))
+    }
+
+    /// How a customer's cluster was built: its records, the links that joined it, and the
+    /// links that were refused and why (refused links touching the cluster).
+    pub fn explain_customer(&self, id: &CustomerId) -> Option<ClusterExplanation> {
+        let root = self
+            .customer_ids
+            .iter()
+            .position(|c| c == id)
+            .map(|i| self.cluster_of[i])?;
+        let records: Vec<RecordRef> = self
+            .cluster_of
+            .iter()
+            .enumerate()
+            .filter(|(_, &r)| r == root)
+            .map(|(i, _)| self.references[i].clone())
+            .collect();
+        let in_cluster = |i: u32| self.cluster_of[i as usize] == root;
+        let mut explanation = ClusterExplanation {
+            customer: id.clone(),
+            records,
+            links: Vec::new(),
+            refused: Vec::new(),
+        };
+        for d in &self.decisions {
+            let (a, b) = (d.link.a, d.link.b);
+            let link = LinkExplanation {
+                a: self.references[a as usize].clone(),
+                b: self.references[b as usize].clone(),
+                weight: d.link.weight,
+                probability: probability(d.link.weight),
+                refusal: d.refusal.clone(),
+            };
+            match &d.refusal {
+                None if in_cluster(a) => explanation.links.push(link),
+                Some(_) if in_cluster(a) || in_cluster(b) => explanation.refused.push(link),
+                _ => {}
+            }
+        }
+        Some(explanation)
+    }
+
+    /// Every refused link, with its reason.
+    pub fn refused_links(&self) -> Vec<LinkExplanation> {
+        self.decisions
+            .iter()
+            .filter(|d| d.refusal.is_some())
+            .map(|d| LinkExplanation {
+                a: self.references[d.link.a as usize].clone(),
+                b: self.references[d.link.b as usize].clone(),
+                weight: d.link.weight,
+                probability: probability(d.link.weight),
+                refusal: d.refusal.clone(),
+            })
+            .collect()
+    }
+}
