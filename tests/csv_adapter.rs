@@ -138,6 +138,7 @@ fn column_kinds_round_trip_through_their_names() {
         ColumnKind::Postcode,
         ColumnKind::Identifier(IdentifierKind::Passport),
         ColumnKind::Identifier(IdentifierKind::Other("gym".into())),
+        ColumnKind::IdentifierIssuer,
         ColumnKind::Ignore,
     ] {
         assert_eq!(kind.to_string().parse::<ColumnKind>().unwrap(), kind);

@@ -66,6 +66,9 @@ pub enum ColumnKind {
     Country,
     /// A typed identifier.
     Identifier(IdentifierKind),
+    /// The issuer (an ISO country code such as `IR`, or a system name) of the row's national
+    /// IDs, passports and tax numbers.
+    IdentifierIssuer,
     /// Kept as a custom attribute under the column's name.
     Custom,
     /// Not read.
@@ -128,6 +131,9 @@ impl ColumnKind {
                 ColumnKind::Identifier(IdentifierKind::NationalId)
             }
             "passport" | "passport_number" => ColumnKind::Identifier(IdentifierKind::Passport),
+            "national_id_issuer" | "id_issuer" | "issuer" | "id_country" => {
+                ColumnKind::IdentifierIssuer
+            }
             "customer_id" | "customer_number" => ColumnKind::Identifier(IdentifierKind::Customer),
             "account" | "account_number" | "account_id" => {
                 ColumnKind::Identifier(IdentifierKind::Account)
@@ -189,6 +195,7 @@ impl fmt::Display for ColumnKind {
             ColumnKind::Postcode => "postcode",
             ColumnKind::Country => "country",
             ColumnKind::Identifier(kind) => return write!(f, "identifier:{kind}"),
+            ColumnKind::IdentifierIssuer => "id_issuer",
             ColumnKind::Custom => "custom",
             ColumnKind::Ignore => "ignore",
         };
@@ -489,6 +496,7 @@ impl<R> CsvRecords<R> {
         let mut address = PostalAddress::default();
         let mut street_number: Option<String> = None;
         let mut key: Option<String> = None;
+        let mut issuer: Option<String> = None;
         for ((field, header), kind) in self.row.iter().zip(&self.headers).zip(&self.kinds) {
             let value = std::str::from_utf8(field).map_err(|_| CsvError::InvalidUtf8 {
                 line,
@@ -543,10 +551,21 @@ impl<R> CsvRecords<R> {
                     .identity
                     .identifiers
                     .push(Identifier::new(kind.clone(), value)),
+                ColumnKind::IdentifierIssuer => issuer = owned(),
                 ColumnKind::Custom => {
                     record.custom.insert(header.clone(), value.to_owned());
                 }
                 ColumnKind::Ignore => {}
+            }
+        }
+        if let Some(issuer) = issuer {
+            for id in record.identity.identifiers.iter_mut().filter(|i| {
+                matches!(
+                    i.kind,
+                    IdentifierKind::NationalId | IdentifierKind::Passport | IdentifierKind::TaxId
+                )
+            }) {
+                id.issuer = Some(issuer.clone());
             }
         }
         if let Some(number) = street_number {

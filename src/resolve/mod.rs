@@ -284,7 +284,7 @@ impl Resolver {
         let mut model = self.model.clone();
         let mut training = None;
         if self.train {
-            let random = self.random_patterns(&features, &sources, &comparator);
+            let random = self.random_patterns(&features, &sources, &pairs, &comparator);
             let defaults = MatchModel::default();
             model
                 .parameters
@@ -352,10 +352,15 @@ impl Resolver {
 
     /// Patterns of random pairs, for the `u` probabilities: every pair when there are few
     /// records, a seeded sample otherwise.
+    ///
+    /// Candidate pairs are left out: nearly every true match is a candidate, so what remains
+    /// is non-matches, even on small data where a random pair is often a match. On large data
+    /// the non-matches left out are a negligible share of all non-matches.
     fn random_patterns(
         &self,
         features: &[RecordFeatures],
         sources: &[u32],
+        candidates: &[u64],
         comparator: &Comparator<'_>,
     ) -> HashMap<Pattern, u64> {
         let n = features.len() as u64;
@@ -368,7 +373,10 @@ impl Resolver {
                 .unwrap_or_else(|| (20 * n as usize).clamp(10_000, 1_000_000)) as u64;
         let all = n * (n - 1) / 2;
         let mut add = |a: usize, b: usize| {
-            if self.mode.allows(sources[a], sources[b]) {
+            let packed = (a.min(b) as u64) << 32 | a.max(b) as u64;
+            if self.mode.allows(sources[a], sources[b])
+                && candidates.binary_search(&packed).is_err()
+            {
                 let c = comparator.compare(&features[a], &features[b]);
                 *counts.entry(c.pattern).or_insert(0u64) += 1;
             }
@@ -395,6 +403,13 @@ impl Resolver {
 fn unpack(pair: u64) -> (usize, usize) {
     ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize)
 }
+
+/// Fewer values than this and term frequencies are noise (two records of two share "smith").
+const MIN_TF_VALUES: u64 = 200;
+
+/// The largest term-frequency adjustment, in bits, either way: one value's frequency should
+/// nudge a comparison's weight, not overturn the others.
+const MAX_TF_ADJUSTMENT: f64 = 5.0;
 
 /// How often each value occurs, for term-frequency adjustments.
 #[derive(Debug, Clone, Default)]
@@ -447,10 +462,11 @@ impl TermFrequencies {
         TermFrequencies { counts }
     }
 
-    /// The share of values of comparison `c` that are `sym`, at least one in the total.
+    /// The share of values of comparison `c` that are `sym`, at least one in the total; `None`
+    /// when too few values were seen for frequencies to mean anything.
     fn frequency(&self, c: usize, sym: Sym) -> Option<f64> {
         let (v, total) = self.counts.get(c)?;
-        if *total == 0 {
+        if *total < MIN_TF_VALUES {
             return None;
         }
         let n = v.get(sym as usize).copied().unwrap_or(0).max(1);
@@ -540,7 +556,9 @@ impl Scorer<'_> {
                 continue;
             }
             if let Some(freq) = self.tf.frequency(i, hit.value) {
-                out[i] = (level.u / freq).log2();
+                out[i] = (level.u / freq)
+                    .log2()
+                    .clamp(-MAX_TF_ADJUSTMENT, MAX_TF_ADJUSTMENT);
             }
         }
         out

@@ -250,7 +250,14 @@ impl FsModel {
                 }
             }
             let mut change: f64 = 0.0;
-            let new_prior = (match_mass / total).clamp(FLOOR, 1.0 - FLOOR);
+            // The prior is shrunk toward the defaults' like every other parameter: on a few
+            // dozen pairs, EM alone would drive it to 0 or 1.
+            let (prior_mass, prior_total) = match prior {
+                Some((model, strength)) => (strength * model.prior, strength),
+                None => (0.0, 0.0),
+            };
+            let new_prior =
+                ((match_mass + prior_mass) / (total + prior_total)).clamp(FLOOR, 1.0 - FLOOR);
             change = change.max((new_prior - self.prior).abs());
             self.prior = new_prior;
             for (i, (comparison, sums)) in self.comparisons.iter_mut().zip(&m_sums).enumerate() {
