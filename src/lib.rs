@@ -22,8 +22,14 @@
 //!    [`normalize::NormalizedRecord`]: every value in one comparable form, kept beside its
 //!    original, with [`normalize::ValueFlags`] for what was noticed (placeholders, invalid
 //!    values, ambiguous dates).
-//! 3. Block, compare, score, cluster, merge and present the 360 view: these stages are being
-//!    built (see the changelog).
+//! 3. **Resolve**: [`Resolver`] blocks records into candidate pairs ([`BlockingRule`]),
+//!    compares them attribute by attribute into ordered levels ([`compare`]), scores them with a
+//!    Fellegi–Sunter model trained on the data by EM ([`score`], [`MatchModel`]) and clusters
+//!    them strongest link first, refusing merges that would join people the evidence keeps
+//!    apart (twins, households, a father and son, strangers sharing a placeholder). The
+//!    [`Resolution`] says which records are one customer and explains every pair
+//!    ([`PairExplanation`]) and every cluster ([`ClusterExplanation`]).
+//! 4. Merge into profiles and present the 360 view: being built (see the changelog).
 //!
 //! ## Example
 //!

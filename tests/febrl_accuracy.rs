@@ -83,3 +83,53 @@ fn febrl4_linkage() {
         e.pairwise.f1
     );
 }
+
+#[test]
+fn febrl4_linkage_with_m_from_labelled_pairs() {
+    let mut records = read("dataset4a.csv", "febrl4a");
+    records.extend(read("dataset4b.csv", "febrl4b"));
+    // A host that knows 300 true pairs: m comes from them instead of EM.
+    let mut by_person: std::collections::BTreeMap<String, Vec<customer360::RecordRef>> =
+        Default::default();
+    for r in &records {
+        by_person
+            .entry(person(r.key.as_str()))
+            .or_default()
+            .push(r.reference());
+    }
+    let labelled: Vec<_> = by_person
+        .values()
+        .filter(|v| v.len() == 2)
+        .take(300)
+        .map(|v| (v[0].clone(), v[1].clone()))
+        .collect();
+    assert_eq!(labelled.len(), 300);
+    let resolution = Resolver::builder()
+        .mode(LinkMode::Link)
+        .labelled_matches(labelled)
+        .build()
+        .unwrap()
+        .resolve(&records)
+        .unwrap();
+    let given = &resolution.model().parameters.comparisons[0];
+    let default = &customer360::MatchModel::default().parameters.comparisons[0];
+    assert_ne!(
+        given.levels[0].m, default.levels[0].m,
+        "m was estimated from the labels"
+    );
+    let e = evaluate(
+        resolution
+            .assignments()
+            .map(|(r, c)| (r.clone(), c.clone())),
+        resolution
+            .records()
+            .iter()
+            .map(|r| (r.clone(), person(r.key.as_str()))),
+    );
+    eprintln!("labelled m: pairwise F1 {:.4}", e.pairwise.f1);
+    assert!(
+        e.pairwise.f1 >= 0.99,
+        "FEBRL4 pairwise F1 with labelled m {:.4}",
+        e.pairwise.f1
+    );
+}

@@ -36,11 +36,15 @@ pub enum BlockingRule {
     BirthDateGiven,
     /// The same birth date and postcode (catches a badly misspelt name).
     BirthDatePostcode,
+    /// The same birth date and house number (catches a misspelt name with a postcode typo).
+    BirthDateHouse,
+    /// The same given and family names in either order (catches swapped names).
+    NamePair,
 }
 
 impl BlockingRule {
     /// Every built-in rule, the default set.
-    pub const ALL: [BlockingRule; 10] = [
+    pub const ALL: [BlockingRule; 12] = [
         BlockingRule::Email,
         BlockingRule::Phone,
         BlockingRule::NationalId,
@@ -51,6 +55,8 @@ impl BlockingRule {
         BlockingRule::PostcodeHouse,
         BlockingRule::BirthDateGiven,
         BlockingRule::BirthDatePostcode,
+        BlockingRule::BirthDateHouse,
+        BlockingRule::NamePair,
     ];
 
     /// The rule's name, as in reports.
@@ -66,6 +72,8 @@ impl BlockingRule {
             BlockingRule::PostcodeHouse => "postcode_house",
             BlockingRule::BirthDateGiven => "birth_date_given",
             BlockingRule::BirthDatePostcode => "birth_date_postcode",
+            BlockingRule::BirthDateHouse => "birth_date_house",
+            BlockingRule::NamePair => "name_pair",
         }
     }
 
@@ -134,6 +142,20 @@ impl BlockingRule {
                     }
                 }
             }
+            BlockingRule::BirthDateHouse => {
+                for d in f.birth.iter().filter_map(date_key) {
+                    for h in f.addresses.iter().filter_map(|a| a.house) {
+                        emit(d, h);
+                    }
+                }
+            }
+            BlockingRule::NamePair => {
+                for n in &f.names {
+                    if let (Some(g), Some(fam)) = (n.given, n.family) {
+                        emit(g.min(fam), g.max(fam));
+                    }
+                }
+            }
         }
     }
 
@@ -157,7 +179,10 @@ impl BlockingRule {
                 keys.addresses.resolve(b)
             ),
             BlockingRule::BirthDateGiven => format!("{a} {}", name(b)),
-            BlockingRule::BirthDatePostcode => format!("{a} {}", keys.addresses.resolve(b)),
+            BlockingRule::BirthDatePostcode | BlockingRule::BirthDateHouse => {
+                format!("{a} {}", keys.addresses.resolve(b))
+            }
+            BlockingRule::NamePair => format!("{} {}", name(a), name(b)),
         }
     }
 }

@@ -41,6 +41,7 @@ pub struct ResolverBuilder {
     em_iterations: usize,
     random_pairs: Option<usize>,
     seed: u64,
+    labelled_matches: Vec<(RecordRef, RecordRef)>,
 }
 
 impl Default for ResolverBuilder {
@@ -56,6 +57,7 @@ impl Default for ResolverBuilder {
             em_iterations: 40,
             random_pairs: None,
             seed: 0x00C0_FFEE,
+            labelled_matches: Vec::new(),
         }
     }
 }
@@ -135,6 +137,18 @@ impl ResolverBuilder {
         self
     }
 
+    /// Pairs of records the host knows to be the same person. When training, `m` is taken
+    /// from these pairs instead of EM (the prior is still estimated by EM). Pairs naming a
+    /// record that is not in the input are ignored.
+    #[must_use]
+    pub fn labelled_matches(
+        mut self,
+        pairs: impl IntoIterator<Item = (RecordRef, RecordRef)>,
+    ) -> Self {
+        self.labelled_matches = pairs.into_iter().collect();
+        self
+    }
+
     /// Check the configuration and build the resolver.
     pub fn build(self) -> Result<Resolver, ConfigError> {
         if !(self.threshold > 0.0 && self.threshold < 1.0) {
@@ -158,6 +172,7 @@ impl ResolverBuilder {
             em_iterations: self.em_iterations,
             random_pairs: self.random_pairs,
             seed: self.seed,
+            labelled_matches: self.labelled_matches,
         })
     }
 }
@@ -210,6 +225,7 @@ pub struct Resolver {
     em_iterations: usize,
     random_pairs: Option<usize>,
     seed: u64,
+    labelled_matches: Vec<(RecordRef, RecordRef)>,
 }
 
 impl Resolver {
@@ -295,12 +311,20 @@ impl Resolver {
                 let c = comparator.compare(&features[a], &features[b]);
                 *counts.entry(c.pattern).or_insert(0) += 1;
             }
-            training = Some(model.parameters.train_m(
-                &counts,
-                self.em_iterations,
-                1e-6,
-                Some((&defaults.parameters, PRIOR_STRENGTH_M)),
-            ));
+            let labelled = self.labelled_patterns(&references, &features, &comparator);
+            training = Some(if labelled.is_empty() {
+                model.parameters.train_m(
+                    &counts,
+                    self.em_iterations,
+                    1e-6,
+                    Some((&defaults.parameters, PRIOR_STRENGTH_M)),
+                )
+            } else {
+                model.parameters.estimate_m_from_labels(&labelled);
+                model
+                    .parameters
+                    .train_prior(&counts, self.em_iterations, 1e-6)
+            });
         }
 
         let scorer = Scorer {
@@ -348,6 +372,24 @@ impl Resolver {
             blocking,
             training,
         })
+    }
+
+    /// Patterns of the host's labelled matching pairs that are in the input.
+    fn labelled_patterns(
+        &self,
+        references: &[RecordRef],
+        features: &[RecordFeatures],
+        comparator: &Comparator<'_>,
+    ) -> HashMap<Pattern, u64> {
+        let position = |r: &RecordRef| references.binary_search(r).ok();
+        let mut counts = HashMap::new();
+        for (a, b) in &self.labelled_matches {
+            if let (Some(x), Some(y)) = (position(a), position(b)) {
+                let c = comparator.compare(&features[x], &features[y]);
+                *counts.entry(c.pattern).or_insert(0u64) += 1;
+            }
+        }
+        counts
     }
 
     /// Patterns of random pairs, for the `u` probabilities: every pair when there are few

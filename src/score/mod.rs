@@ -290,6 +290,68 @@ impl FsModel {
         report
     }
 
+    /// Set every level's `m` from the patterns of pairs known to be matches (labelled by a
+    /// host), with add-half smoothing so that a level no labelled pair fell in keeps a small,
+    /// finite `m`. Comparisons no labelled pair had a value for keep their `m`.
+    pub fn estimate_m_from_labels(&mut self, match_patterns: &HashMap<Pattern, u64>) {
+        for (i, comparison) in self.comparisons.iter_mut().enumerate() {
+            let mut counts = vec![0u64; comparison.levels.len()];
+            for (pattern, &n) in match_patterns {
+                if let Some(c) = pattern
+                    .level(i)
+                    .and_then(|l| counts.get_mut(usize::from(l)))
+                {
+                    *c += n;
+                }
+            }
+            let total: u64 = counts.iter().sum();
+            if total == 0 {
+                continue;
+            }
+            let denominator = total as f64 + 0.5 * counts.len() as f64;
+            for (level, &c) in comparison.levels.iter_mut().zip(&counts) {
+                level.m = ((c as f64 + 0.5) / denominator).max(FLOOR);
+            }
+        }
+    }
+
+    /// Estimate only the prior by EM over candidate patterns, holding `m` and `u` fixed (for
+    /// models whose `m` came from labels).
+    pub fn train_prior(
+        &mut self,
+        candidate_patterns: &HashMap<Pattern, u64>,
+        max_iterations: usize,
+        tolerance: f64,
+    ) -> TrainingReport {
+        let mut patterns: Vec<(&Pattern, u64)> =
+            candidate_patterns.iter().map(|(p, &n)| (p, n)).collect();
+        patterns.sort_unstable();
+        let mut report = TrainingReport {
+            iterations: 0,
+            last_change: f64::INFINITY,
+            converged: false,
+        };
+        let total: f64 = patterns.iter().map(|(_, n)| *n as f64).sum();
+        if total == 0.0 {
+            return report;
+        }
+        for _ in 0..max_iterations {
+            let mass: f64 = patterns
+                .iter()
+                .map(|(p, n)| self.match_probability(p) * *n as f64)
+                .sum();
+            let prior = (mass / total).clamp(FLOOR, 1.0 - FLOOR);
+            report.last_change = (prior - self.prior).abs();
+            report.iterations += 1;
+            self.prior = prior;
+            if report.last_change < tolerance {
+                report.converged = true;
+                break;
+            }
+        }
+        report
+    }
+
     /// The match probability of a pattern, without term-frequency adjustments.
     pub fn match_probability(&self, pattern: &Pattern) -> f64 {
         probability(self.weight(pattern))
@@ -399,6 +461,17 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn m_from_labels_counts_levels() {
+        let levels: &[(&str, bool)] = &[("exact", false), ("close", false), ("else", false)];
+        let mut model = FsModel::untrained(&[("a", levels)]).unwrap();
+        let labelled = HashMap::from([(pattern(&[0]), 8u64), (pattern(&[1]), 2)]);
+        model.estimate_m_from_labels(&labelled);
+        let m: Vec<f64> = model.comparisons[0].levels.iter().map(|l| l.m).collect();
+        assert!(m[0] > 0.7 && m[1] > 0.15 && m[2] < 0.06, "{m:?}");
+        assert!((m.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
 
     #[test]
