@@ -79,3 +79,18 @@ fn duplicate_record_keys_are_an_error_not_a_silent_merge() {
         .unwrap_err();
     assert!(err.to_string().contains("appears twice"), "{err}");
 }
+
+#[test]
+fn partition_and_ids_do_not_depend_on_the_thread_count() {
+    let records = records();
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| resolve(&records))
+    };
+    let one = on(1);
+    assert_eq!(on(2), one);
+    assert_eq!(on(4), one);
+}

@@ -6,6 +6,7 @@ mod model;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use explain::{ClusterExplanation, ComparisonStep, LinkExplanation, PairExplanation};
@@ -299,17 +300,22 @@ impl Resolver {
         };
         let mut model = self.model.clone();
         let mut training = None;
+        let defaults = MatchModel::default();
         if self.train {
             let random = self.random_patterns(&features, &sources, &pairs, &comparator);
-            let defaults = MatchModel::default();
             model
                 .parameters
                 .estimate_u(&random, Some((&defaults.parameters, PRIOR_STRENGTH_U)));
+        }
+
+        // One pass over the candidates: each pair's pattern and term-frequency adjustment.
+        // Both depend only on `u`, which training no longer changes from here, so EM and
+        // scoring share the pass.
+        let compared = compare_candidates(&pairs, &features, &comparator, &model, &tf);
+        if self.train {
             let mut counts: HashMap<Pattern, u64> = HashMap::new();
-            for &pair in &pairs {
-                let (a, b) = unpack(pair);
-                let c = comparator.compare(&features[a], &features[b]);
-                *counts.entry(c.pattern).or_insert(0) += 1;
+            for (pattern, _) in &compared {
+                *counts.entry(*pattern).or_insert(0) += 1;
             }
             let labelled = self.labelled_patterns(&references, &features, &comparator);
             training = Some(if labelled.is_empty() {
@@ -332,12 +338,15 @@ impl Resolver {
             tf: &tf,
         };
         let min_weight = weight_of(self.threshold);
+        let mut pattern_weights: HashMap<Pattern, f64> = HashMap::new();
         let mut links = Vec::new();
-        for &pair in &pairs {
-            let (a, b) = unpack(pair);
-            let c = comparator.compare(&features[a], &features[b]);
-            let weight = scorer.weight(&c);
+        for (&pair, (pattern, tf_adjustment)) in pairs.iter().zip(&compared) {
+            let base = *pattern_weights
+                .entry(*pattern)
+                .or_insert_with(|| model.parameters.weight(pattern));
+            let weight = base + f64::from(*tf_adjustment);
             if weight >= min_weight {
+                let (a, b) = unpack(pair);
                 links.push(Link {
                     a: a as u32,
                     b: b as u32,
@@ -345,6 +354,7 @@ impl Resolver {
                 });
             }
         }
+        drop(compared);
         let mut guard = Guard {
             features: &features,
             comparator: &comparator,
@@ -414,13 +424,14 @@ impl Resolver {
             self.random_pairs
                 .unwrap_or_else(|| (20 * n as usize).clamp(10_000, 1_000_000)) as u64;
         let all = n * (n - 1) / 2;
+        // The sample is drawn sequentially (one seeded stream), then compared in parallel.
+        let mut sample: Vec<u64> = Vec::new();
         let mut add = |a: usize, b: usize| {
             let packed = (a.min(b) as u64) << 32 | a.max(b) as u64;
             if self.mode.allows(sources[a], sources[b])
                 && candidates.binary_search(&packed).is_err()
             {
-                let c = comparator.compare(&features[a], &features[b]);
-                *counts.entry(c.pattern).or_insert(0u64) += 1;
+                sample.push(packed);
             }
         };
         if all <= target {
@@ -438,8 +449,52 @@ impl Resolver {
                 add(a, b);
             }
         }
+        let partial: Vec<HashMap<Pattern, u64>> = sample
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut counts = HashMap::new();
+                for &pair in chunk {
+                    let (a, b) = unpack(pair);
+                    let c = comparator.compare(&features[a], &features[b]);
+                    *counts.entry(c.pattern).or_insert(0u64) += 1;
+                }
+                counts
+            })
+            .collect();
+        for part in partial {
+            for (pattern, n) in part {
+                *counts.entry(pattern).or_insert(0) += n;
+            }
+        }
         counts
     }
+}
+
+/// Candidate pairs compared per parallel task: large enough to amortise scheduling, small
+/// enough to balance two cores.
+const CHUNK: usize = 1 << 14;
+
+/// Every candidate pair's pattern and summed term-frequency adjustment, in pair order,
+/// computed in parallel. The result does not depend on the number of threads.
+fn compare_candidates(
+    pairs: &[u64],
+    features: &[RecordFeatures],
+    comparator: &Comparator<'_>,
+    model: &MatchModel,
+    tf: &TermFrequencies,
+) -> Vec<(Pattern, f32)> {
+    let scorer = Scorer { model, tf };
+    pairs
+        .par_chunks(CHUNK)
+        .flat_map_iter(|chunk| {
+            chunk.iter().map(|&pair| {
+                let (a, b) = unpack(pair);
+                let c = comparator.compare(&features[a], &features[b]);
+                let adjustment: f64 = scorer.tf_adjustments(&c).iter().sum();
+                (c.pattern, adjustment as f32)
+            })
+        })
+        .collect()
 }
 
 fn unpack(pair: u64) -> (usize, usize) {
