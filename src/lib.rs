@@ -107,7 +107,8 @@ mod error;
 pub mod evaluate;
 pub mod model;
 pub mod normalize;
-mod resolve;
+pub mod profile;
+pub(crate) mod resolve;
 pub mod score;
 mod util;
 
