@@ -1,7 +1,19 @@
 //! Canonical profiles: one customer's records merged into surviving values with provenance,
 //! under stable customer IDs.
 
+mod build;
+mod ids;
+mod survivorship;
+
 use std::collections::BTreeMap;
+
+pub use build::ProfileBuilder;
+pub(crate) use ids::{anchor, derive_id, Member};
+pub use ids::{IdRegistry, LineageEvent};
+pub use survivorship::{
+    CollectAll, FirstThatDecides, MergePolicy, MostComplete, MostFrequent, MostRecent, Observation,
+    Oldest, SourcePriority, Survivorship,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -33,8 +45,9 @@ impl Provenance {
 /// One value of a merged field, with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SurvivingValue {
-    /// The value, in its normalised display form (`+15551234567`, `1985-04-12`,
-    /// `john.smith@gmail.com`); the original text when it could not be normalised.
+    /// The value: its normalised form where one is canonical (`+15551234567`, `1985-04-12`,
+    /// `john.smith@gmail.com` as written, lower-cased), the source's own text for names and
+    /// addresses (`John Smith`, `12 Main Street, Springfield, 62701`).
     pub value: String,
     /// A qualifier of the value where the model has one: the phone kind (`mobile`,
     /// `landline`), the e-mail or address use (`shared`, `work`), the identifier issuer.

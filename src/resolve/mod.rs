@@ -281,6 +281,8 @@ impl Resolver {
                     .or_insert(next)
             })
             .collect();
+        let observed: Vec<Option<chrono::DateTime<chrono::Utc>>> =
+            records.iter().map(|r| r.observed_at).collect();
         let references: Vec<RecordRef> = records.into_iter().map(|r| r.reference).collect();
         let shared = shared_values(&features, &keys);
         let tf = TermFrequencies::count(&features, &keys);
@@ -361,7 +363,7 @@ impl Resolver {
             scorer: &scorer,
         };
         let clustering = cluster(features.len(), links, min_weight, &mut guard);
-        let customer_ids = customer_ids(&references, &clustering.cluster_of);
+        let customer_ids = customer_ids(&references, &observed, &clustering.cluster_of);
         let index = references
             .iter()
             .enumerate()
@@ -725,8 +727,9 @@ impl MergeGuard for Guard<'_> {
     }
 }
 
-/// A customer's ID in one resolution: derived from the smallest record reference in its
-/// cluster, so the same data gives the same IDs in any input order.
+/// A customer's ID: derived from the customer's anchor (its oldest record), so the same data
+/// gives the same IDs in any input order; kept stable across runs by
+/// [`IdRegistry`](crate::profile::IdRegistry).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CustomerId(pub String);
@@ -737,34 +740,31 @@ impl fmt::Display for CustomerId {
     }
 }
 
-/// FNV-1a, 64-bit: a hash whose output is fixed by its definition, for IDs that must not
-/// change between versions or platforms.
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            h ^= 0x1f;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        for b in part.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+/// Each record's customer ID: derived from its cluster's anchor, the oldest record (by
+/// observation time, then reference), as [`IdRegistry`](crate::profile::IdRegistry) does for a
+/// first run.
+fn customer_ids(
+    references: &[RecordRef],
+    observed: &[Option<chrono::DateTime<chrono::Utc>>],
+    cluster_of: &[u32],
+) -> Vec<CustomerId> {
+    let mut members: BTreeMap<u32, Vec<crate::profile::Member>> = BTreeMap::new();
+    for (i, &root) in cluster_of.iter().enumerate() {
+        members
+            .entry(root)
+            .or_default()
+            .push((references[i].clone(), observed[i]));
     }
-    h
-}
-
-fn customer_ids(references: &[RecordRef], cluster_of: &[u32]) -> Vec<CustomerId> {
-    cluster_of
+    let ids: BTreeMap<u32, CustomerId> = members
         .iter()
-        .map(|&root| {
-            let r = &references[root as usize];
-            CustomerId(format!(
-                "C{:016x}",
-                fnv1a(&[r.source.as_str(), r.key.as_str()])
+        .filter_map(|(&root, m)| {
+            Some((
+                root,
+                crate::profile::derive_id(&crate::profile::anchor(m)?.0, 0),
             ))
         })
-        .collect()
+        .collect();
+    cluster_of.iter().map(|root| ids[root].clone()).collect()
 }
 
 /// The outcome of a batch resolution: which records are one customer, and why.
