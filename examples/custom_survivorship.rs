@@ -94,6 +94,9 @@ fn main() {
             alternative.seen_in.len()
         );
     }
-    assert_eq!(birth.values[0].value, "1979-03-03", "the counter-confirmed value wins");
+    assert_eq!(
+        birth.values[0].value, "1979-03-03",
+        "the counter-confirmed value wins"
+    );
     assert!(birth.disagreement);
 }

@@ -35,7 +35,7 @@ pub struct PairExplanation {
     pub a: RecordRef,
     /// The other record.
     pub b: RecordRef,
-    /// `log2(prior / (1 - prior))`.
+    /// `log2(λ / (1 − λ))` with λ the share of matching pairs among all pairs of the run.
     pub prior_weight: f64,
     /// Each comparison's contribution, in order.
     pub steps: Vec<ComparisonStep>,
@@ -120,10 +120,11 @@ pub(super) fn pair(
     b: RecordRef,
     comparison: &Comparison,
     model: &MatchModel,
+    prior_weight: f64,
     tf: &[f64],
 ) -> PairExplanation {
     let params = &model.parameters;
-    let mut weight = params.prior_weight();
+    let mut weight = prior_weight;
     let steps = COMPARISONS
         .iter()
         .enumerate()
@@ -148,7 +149,7 @@ pub(super) fn pair(
     PairExplanation {
         a,
         b,
-        prior_weight: params.prior_weight(),
+        prior_weight,
         steps,
         weight,
         probability: probability(weight),

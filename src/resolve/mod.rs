@@ -287,7 +287,7 @@ impl Resolver {
         let shared = shared_values(&features, &keys);
         let tf = TermFrequencies::count(&features, &keys);
 
-        let (pairs, blocking) = candidate_pairs(
+        let (candidates, blocking) = candidate_pairs(
             &features,
             &sources,
             &self.rules,
@@ -295,6 +295,8 @@ impl Resolver {
             self.max_block_size,
             &keys,
         );
+        let pairs = candidates;
+        let comparable_pairs = comparable_pairs(&sources, self.mode);
 
         let comparator = Comparator {
             keys: &keys,
@@ -319,6 +321,15 @@ impl Resolver {
             for (pattern, _) in &compared {
                 *counts.entry(*pattern).or_insert(0) += 1;
             }
+            // EM works with the population prior: the share of matching pairs among all the
+            // pairs the mode allows, not among candidates. A pair's posterior given its whole
+            // comparison vector does not depend on how blocking found it, so the E-step is
+            // right for candidates, and almost every match is a candidate, so the M-step's
+            // `m` is unbiased. A candidate-level prior would count the blocking agreement twice.
+            model.parameters.prior = (model.matches_per_record * features.len() as f64
+                / 2.0
+                / comparable_pairs.max(1.0))
+            .clamp(1e-12, 0.5);
             let labelled = self.labelled_patterns(&references, &features, &comparator);
             training = Some(if labelled.is_empty() {
                 model.parameters.train_m(
@@ -326,18 +337,30 @@ impl Resolver {
                     self.em_iterations,
                     1e-6,
                     Some((&defaults.parameters, PRIOR_STRENGTH_M)),
+                    Some(comparable_pairs),
                 )
             } else {
                 model.parameters.estimate_m_from_labels(&labelled);
-                model
-                    .parameters
-                    .train_prior(&counts, self.em_iterations, 1e-6)
+                model.parameters.train_prior(
+                    &counts,
+                    self.em_iterations,
+                    1e-6,
+                    Some(comparable_pairs),
+                )
             });
+            // Keep the prior in scale-free form, matches per record, from which each run
+            // derives its own.
+            if !features.is_empty() {
+                let matching_pairs = model.parameters.prior * comparable_pairs;
+                model.matches_per_record = (2.0 * matching_pairs / features.len() as f64).max(1e-6);
+            }
         }
 
+        let prior_weight = model.scoring_prior_weight(features.len(), comparable_pairs);
         let scorer = Scorer {
             model: &model,
             tf: &tf,
+            prior_weight,
         };
         let min_weight = weight_of(self.threshold);
         let mut pattern_weights: HashMap<Pattern, f64> = HashMap::new();
@@ -345,7 +368,7 @@ impl Resolver {
         for (&pair, (pattern, tf_adjustment)) in pairs.iter().zip(&compared) {
             let base = *pattern_weights
                 .entry(*pattern)
-                .or_insert_with(|| model.parameters.weight(pattern));
+                .or_insert_with(|| prior_weight + model.parameters.evidence_weight(pattern));
             let weight = base + f64::from(*tf_adjustment);
             if weight >= min_weight {
                 let (a, b) = unpack(pair);
@@ -380,6 +403,7 @@ impl Resolver {
             shared,
             tf,
             model,
+            prior_weight,
             threshold: self.threshold,
             blocking,
             training,
@@ -485,7 +509,11 @@ fn compare_candidates(
     model: &MatchModel,
     tf: &TermFrequencies,
 ) -> Vec<(Pattern, f32)> {
-    let scorer = Scorer { model, tf };
+    let scorer = Scorer {
+        model,
+        tf,
+        prior_weight: 0.0,
+    };
     pairs
         .par_chunks(CHUNK)
         .flat_map_iter(|chunk| {
@@ -497,6 +525,21 @@ fn compare_candidates(
             })
         })
         .collect()
+}
+
+/// How many pairs of records the mode allows comparing.
+fn comparable_pairs(sources: &[u32], mode: LinkMode) -> f64 {
+    let n = sources.len() as f64;
+    let mut per_source: HashMap<u32, f64> = HashMap::new();
+    for s in sources {
+        *per_source.entry(*s).or_insert(0.0) += 1.0;
+    }
+    let within: f64 = per_source.values().map(|k| k * (k - 1.0) / 2.0).sum();
+    match mode {
+        LinkMode::DeduplicateAndLink => n * (n - 1.0) / 2.0,
+        LinkMode::Deduplicate => within,
+        LinkMode::Link => n * (n - 1.0) / 2.0 - within,
+    }
 }
 
 fn unpack(pair: u64) -> (usize, usize) {
@@ -629,11 +672,15 @@ fn shared_values(features: &[RecordFeatures], keys: &KeySpace) -> SharedValues {
 struct Scorer<'a> {
     model: &'a MatchModel,
     tf: &'a TermFrequencies,
+    /// The population prior of this run (see [`MatchModel::matches_per_record`]).
+    prior_weight: f64,
 }
 
 impl Scorer<'_> {
     fn weight(&self, c: &Comparison) -> f64 {
-        self.model.parameters.weight(&c.pattern) + self.tf_adjustments(c).iter().sum::<f64>()
+        self.prior_weight
+            + self.model.parameters.evidence_weight(&c.pattern)
+            + self.tf_adjustments(c).iter().sum::<f64>()
     }
 
     /// Per comparison, `log2(u_exact / frequency(value))` for exact agreements on values whose
@@ -780,6 +827,7 @@ pub struct Resolution {
     shared: SharedValues,
     tf: TermFrequencies,
     model: MatchModel,
+    prior_weight: f64,
     threshold: f64,
     blocking: BlockingReport,
     training: Option<TrainingReport>,
@@ -872,12 +920,14 @@ impl Resolution {
         let scorer = Scorer {
             model: &self.model,
             tf: &self.tf,
+            prior_weight: self.prior_weight,
         };
         Some(explain::pair(
             a.clone(),
             b.clone(),
             &comparison,
             &self.model,
+            self.prior_weight,
             &scorer.tf_adjustments(&comparison),
         ))
     }

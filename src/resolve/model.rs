@@ -26,9 +26,25 @@ pub const MODEL_FORMAT: u32 = 1;
 pub struct MatchModel {
     /// File format version ([`MODEL_FORMAT`]).
     pub format: u32,
-    /// The parameters.
+    /// The parameters. Their `prior` is the share of matches among the *candidate* pairs of
+    /// the training data, which EM works with; scoring uses a population prior instead (see
+    /// [`matches_per_record`](Self::matches_per_record)).
     pub parameters: FsModel,
+    /// How many other records match a record, on average: the scale-free form of the prior.
+    /// For `n` records, a random pair matches with probability about
+    /// `matches_per_record · n / 2` divided by the number of pairs, and that is the prior a
+    /// pair is scored with: being a candidate already means agreeing on a blocking key, which
+    /// the comparisons count, so a candidate-level prior would count it twice.
+    #[serde(default = "default_matches_per_record")]
+    pub matches_per_record: f64,
 }
+
+fn default_matches_per_record() -> f64 {
+    DEFAULT_MATCHES_PER_RECORD
+}
+
+/// The default expected number of other records matching a record.
+const DEFAULT_MATCHES_PER_RECORD: f64 = 0.5;
 
 impl Default for MatchModel {
     /// The crate's default parameters: sensible `m` and `u` for every level, used as they are
@@ -38,6 +54,7 @@ impl Default for MatchModel {
         MatchModel {
             format: MODEL_FORMAT,
             parameters: default_parameters(),
+            matches_per_record: DEFAULT_MATCHES_PER_RECORD,
         }
     }
 }
@@ -83,8 +100,26 @@ impl MatchModel {
                 )));
             }
         }
+        if !(self.matches_per_record.is_finite() && self.matches_per_record > 0.0) {
+            return Err(ModelFileError::Parameters(format!(
+                "matches_per_record is {}, it must be a positive number",
+                self.matches_per_record
+            )));
+        }
         p.validate()
             .map_err(|e| ModelFileError::Parameters(e.to_string()))
+    }
+
+    /// The prior weight for scoring pairs among `records` records that can form `pairs`
+    /// comparable pairs: `log2(λ / (1 − λ))` with λ the expected share of matching pairs.
+    pub fn scoring_prior_weight(&self, records: usize, pairs: f64) -> f64 {
+        let expected_matches = self.matches_per_record * records as f64 / 2.0;
+        let lambda = if pairs > 0.0 {
+            (expected_matches / pairs).clamp(1e-12, 0.5)
+        } else {
+            0.5
+        };
+        (lambda / (1.0 - lambda)).log2()
     }
 }
 

@@ -149,14 +149,17 @@ impl FsModel {
 
     /// The match weight of a pattern, without term-frequency adjustments.
     pub fn weight(&self, pattern: &Pattern) -> f64 {
-        self.prior_weight()
-            + self
-                .comparisons
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| pattern.level(i).and_then(|l| c.levels.get(usize::from(l))))
-                .map(LevelParams::weight)
-                .sum::<f64>()
+        self.prior_weight() + self.evidence_weight(pattern)
+    }
+
+    /// The sum of a pattern's level weights: the weight of the evidence, without the prior.
+    pub fn evidence_weight(&self, pattern: &Pattern) -> f64 {
+        self.comparisons
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| pattern.level(i).and_then(|l| c.levels.get(usize::from(l))))
+            .map(LevelParams::weight)
+            .sum::<f64>()
     }
 
     /// Set every level's `u` from the patterns of random pairs (assumed non-matches).
@@ -210,12 +213,18 @@ impl FsModel {
     ///
     /// With `prior = Some((defaults, strength))`, each comparison's `m` is shrunk toward the
     /// defaults' `m` as if `strength` extra matching pairs had been seen.
+    ///
+    /// With `population = Some(pairs)`, the model's prior is the share of matches among
+    /// `pairs` pairs of which the candidates are a subset holding (nearly) all matches: the
+    /// E-step uses it as it is, and the M-step sets it to the expected matches over `pairs`.
+    /// Without it, the prior is the share of matches among the candidates themselves.
     pub fn train_m(
         &mut self,
         candidate_patterns: &HashMap<Pattern, u64>,
         max_iterations: usize,
         tolerance: f64,
         prior: Option<(&FsModel, f64)>,
+        population: Option<f64>,
     ) -> TrainingReport {
         // Sorted for a deterministic summation order.
         let mut patterns: Vec<(&Pattern, u64)> =
@@ -252,12 +261,16 @@ impl FsModel {
             let mut change: f64 = 0.0;
             // The prior is shrunk toward the defaults' like every other parameter: on a few
             // dozen pairs, EM alone would drive it to 0 or 1.
-            let (prior_mass, prior_total) = match prior {
-                Some((model, strength)) => (strength * model.prior, strength),
-                None => (0.0, 0.0),
+            let new_prior = match population {
+                Some(pairs) => (match_mass / pairs.max(1.0)).clamp(FLOOR * FLOOR, 0.5),
+                None => {
+                    let (prior_mass, prior_total) = match prior {
+                        Some((model, strength)) => (strength * model.prior, strength),
+                        None => (0.0, 0.0),
+                    };
+                    ((match_mass + prior_mass) / (total + prior_total)).clamp(FLOOR, 1.0 - FLOOR)
+                }
             };
-            let new_prior =
-                ((match_mass + prior_mass) / (total + prior_total)).clamp(FLOOR, 1.0 - FLOOR);
             change = change.max((new_prior - self.prior).abs());
             self.prior = new_prior;
             for (i, (comparison, sums)) in self.comparisons.iter_mut().zip(&m_sums).enumerate() {
@@ -316,12 +329,13 @@ impl FsModel {
     }
 
     /// Estimate only the prior by EM over candidate patterns, holding `m` and `u` fixed (for
-    /// models whose `m` came from labels).
+    /// models whose `m` came from labels). `population` as in [`train_m`](Self::train_m).
     pub fn train_prior(
         &mut self,
         candidate_patterns: &HashMap<Pattern, u64>,
         max_iterations: usize,
         tolerance: f64,
+        population: Option<f64>,
     ) -> TrainingReport {
         let mut patterns: Vec<(&Pattern, u64)> =
             candidate_patterns.iter().map(|(p, &n)| (p, n)).collect();
@@ -340,7 +354,10 @@ impl FsModel {
                 .iter()
                 .map(|(p, n)| self.match_probability(p) * *n as f64)
                 .sum();
-            let prior = (mass / total).clamp(FLOOR, 1.0 - FLOOR);
+            let prior = match population {
+                Some(pairs) => (mass / pairs.max(1.0)).clamp(FLOOR * FLOOR, 0.5),
+                None => (mass / total).clamp(FLOOR, 1.0 - FLOOR),
+            };
             report.last_change = (prior - self.prior).abs();
             report.iterations += 1;
             self.prior = prior;
@@ -438,7 +455,7 @@ mod tests {
             *random.entry(r).or_insert(0u64) += 1;
         }
         model.estimate_u(&random, None);
-        let report = model.train_m(&candidates, 200, 1e-7, None);
+        let report = model.train_m(&candidates, 200, 1e-7, None, None);
         assert!(report.converged, "{report:?}");
         assert!(
             (model.prior - true_prior).abs() < 0.01,
