@@ -210,3 +210,27 @@ fn empty_and_single_inputs_resolve() {
     let one = vec![person("crm", "1", "Ann", "Lee", "1970-01-02")];
     assert_eq!(resolver().resolve(&one).unwrap().customer_count(), 1);
 }
+
+#[test]
+fn a_stewards_split_survives_the_next_run() {
+    let records = vec![
+        person("crm", "1", "John", "Smith", "1985-04-12").email("john.smith@mail-example.com"),
+        person("shop", "2", "John", "Smith", "1985-04-12").email("john.smith@mail-example.com"),
+    ];
+    let (a, b) = (records[0].reference(), records[1].reference());
+    assert!(resolver().resolve(&records).unwrap().same_customer(&a, &b));
+    let split = Resolver::builder()
+        .cannot_link([(a.clone(), b.clone())])
+        .build()
+        .unwrap()
+        .resolve(&records)
+        .unwrap();
+    assert!(!split.same_customer(&a, &b));
+    assert!(matches!(
+        split
+            .refused_links()
+            .first()
+            .and_then(|l| l.refusal.clone()),
+        Some(Refusal::CannotLink)
+    ));
+}

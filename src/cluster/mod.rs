@@ -34,6 +34,8 @@ pub enum Refusal {
         /// What the conflict is.
         detail: String,
     },
+    /// A host said two of the records are different people (a data steward split them).
+    CannotLink,
     /// The pairs across the two clusters, taken together, do not support the merge.
     WeakSupport {
         /// Mean match weight of the pairs across the clusters.

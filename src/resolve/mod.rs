@@ -43,6 +43,7 @@ pub struct ResolverBuilder {
     random_pairs: Option<usize>,
     seed: u64,
     labelled_matches: Vec<(RecordRef, RecordRef)>,
+    cannot_link: Vec<(RecordRef, RecordRef)>,
 }
 
 impl Default for ResolverBuilder {
@@ -59,6 +60,7 @@ impl Default for ResolverBuilder {
             random_pairs: None,
             seed: 0x00C0_FFEE,
             labelled_matches: Vec::new(),
+            cannot_link: Vec::new(),
         }
     }
 }
@@ -150,6 +152,15 @@ impl ResolverBuilder {
         self
     }
 
+    /// Pairs of records a host knows to be different people, for example after a data
+    /// steward split a wrong merge: no customer will ever hold both records of a pair, so the
+    /// split survives later runs. Pairs naming a record not in the input are ignored.
+    #[must_use]
+    pub fn cannot_link(mut self, pairs: impl IntoIterator<Item = (RecordRef, RecordRef)>) -> Self {
+        self.cannot_link = pairs.into_iter().collect();
+        self
+    }
+
     /// Check the configuration and build the resolver.
     pub fn build(self) -> Result<Resolver, ConfigError> {
         if !(self.threshold > 0.0 && self.threshold < 1.0) {
@@ -174,6 +185,7 @@ impl ResolverBuilder {
             random_pairs: self.random_pairs,
             seed: self.seed,
             labelled_matches: self.labelled_matches,
+            cannot_link: self.cannot_link,
         })
     }
 }
@@ -227,6 +239,7 @@ pub struct Resolver {
     random_pairs: Option<usize>,
     seed: u64,
     labelled_matches: Vec<(RecordRef, RecordRef)>,
+    cannot_link: Vec<(RecordRef, RecordRef)>,
 }
 
 impl Resolver {
@@ -380,10 +393,17 @@ impl Resolver {
             }
         }
         drop(compared);
+        let position = |r: &RecordRef| references.binary_search(r).ok().map(|i| i as u32);
+        let cannot_link: Vec<(u32, u32)> = self
+            .cannot_link
+            .iter()
+            .filter_map(|(a, b)| Some((position(a)?, position(b)?)))
+            .collect();
         let mut guard = Guard {
             features: &features,
             comparator: &comparator,
             scorer: &scorer,
+            cannot_link: &cannot_link,
         };
         let clustering = cluster(features.len(), links, min_weight, &mut guard);
         let customer_ids = customer_ids(&references, &observed, &clustering.cluster_of);
@@ -717,6 +737,8 @@ struct Guard<'a> {
     features: &'a [RecordFeatures],
     comparator: &'a Comparator<'a>,
     scorer: &'a Scorer<'a>,
+    /// Pairs of record indices that must never share a customer.
+    cannot_link: &'a [(u32, u32)],
 }
 
 /// The most cross pairs weighed for one merge; larger merges weigh an even sample.
@@ -724,6 +746,16 @@ const MAX_CROSS_PAIRS: usize = 400;
 
 impl MergeGuard for Guard<'_> {
     fn check(&mut self, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
+        if !self.cannot_link.is_empty() {
+            let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+            let crosses = |x: u32, y: u32| {
+                (small.contains(&x) && large.contains(&y))
+                    || (small.contains(&y) && large.contains(&x))
+            };
+            if self.cannot_link.iter().any(|&(x, y)| crosses(x, y)) {
+                return Err(Refusal::CannotLink);
+            }
+        }
         let total = a.len() * b.len();
         let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
         let (mut sum, mut weighed) = (0.0, 0usize);
