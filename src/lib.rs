@@ -29,7 +29,13 @@
 //!    apart (twins, households, a father and son, strangers sharing a placeholder). The
 //!    [`Resolution`] says which records are one customer and explains every pair
 //!    ([`PairExplanation`]) and every cluster ([`ClusterExplanation`]).
-//! 4. Merge into profiles and present the 360 view: being built (see the changelog).
+//! 4. **Merge**: [`profile::ProfileBuilder`] merges each customer's records field by field
+//!    under a [`profile::MergePolicy`] of [`profile::Survivorship`] rules, keeping the
+//!    provenance of every value and the values that lost; [`profile::IdRegistry`] keeps
+//!    customer IDs stable across runs, with aliases and lineage for merges and splits.
+//! 5. **Present**: [`Customer360`] is the view an agent needs: identity, relationships,
+//!    current activity and why the customer is probably calling, a cross-channel timeline,
+//!    value, flags, soft-data insights, journey stage and next best actions ([`view`]).
 //!
 //! ## Example
 //!
@@ -111,6 +117,7 @@ pub mod profile;
 pub(crate) mod resolve;
 pub mod score;
 mod util;
+pub mod view;
 
 pub use block::{BlockingReport, BlockingRule, DroppedKey, LinkMode};
 pub use cluster::Refusal;
@@ -131,3 +138,4 @@ pub use model::{
     PostalAddress, RecordKey, RecordRef, Sentiment, SentimentLabel, SoftData, SourceRecord,
     SourceSystem, Transaction, TransactionKind,
 };
+pub use view::{Customer360, RelationshipIndex, ViewContext};

@@ -108,6 +108,8 @@ pub(crate) struct RecordFeatures {
 pub(crate) struct FeatureBuilder {
     metaphone: DoubleMetaphone,
     scratch: String,
+    /// Phonetic codes by name symbol: names repeat, and encoding allocates.
+    phonetic_of: std::collections::HashMap<Sym, Sym>,
 }
 
 impl Default for FeatureBuilder {
@@ -115,6 +117,7 @@ impl Default for FeatureBuilder {
         FeatureBuilder {
             metaphone: DoubleMetaphone::new(None),
             scratch: String::new(),
+            phonetic_of: std::collections::HashMap::new(),
         }
     }
 }
@@ -129,8 +132,8 @@ impl FeatureBuilder {
     ) -> RecordFeatures {
         let mut f = RecordFeatures::default();
         for name in record.names.iter().filter_map(|n| n.matchable()) {
-            let given = self.compact(name.keys.given_ascii.as_deref());
-            let family = self.compact(name.keys.family_ascii.as_deref());
+            let given = Self::compact(name.keys.given_ascii.as_deref());
+            let family = Self::compact(name.keys.family_ascii.as_deref());
             let features = NameFeatures {
                 given_is_initial: given.as_ref().is_some_and(|g| g.len() == 1),
                 given_initial: given.as_ref().and_then(|g| g.bytes().next()),
@@ -235,19 +238,25 @@ impl FeatureBuilder {
     }
 
     /// An ASCII key with its spaces removed, or `None` when empty.
-    fn compact(&self, key: Option<&str>) -> Option<String> {
+    fn compact(key: Option<&str>) -> Option<String> {
         let key = key?;
         let compact: String = key.chars().filter(|c| *c != ' ').collect();
         (!compact.is_empty()).then_some(compact)
     }
 
-    fn phonetic(&self, ascii: &str, names: &mut Interner) -> Sym {
+    fn phonetic(&mut self, ascii: &str, names: &mut Interner) -> Sym {
+        let name = names.intern(ascii);
+        if let Some(&code) = self.phonetic_of.get(&name) {
+            return code;
+        }
         let code = self.metaphone.double_metaphone(ascii).primary();
         // Phonetic codes live beside names; a prefix keeps "#smt" from meeting a name "smt".
         let mut key = String::with_capacity(code.len() + 1);
         key.push('#');
         key.push_str(&code);
-        names.intern(&key)
+        let code = names.intern(&key);
+        self.phonetic_of.insert(name, code);
+        code
     }
 }
 
