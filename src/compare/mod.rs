@@ -12,7 +12,7 @@
 //! | `given_name` | exact, equivalent (nickname or cross-script), one_edit (OSA ≤ 1 or Jaro–Winkler ≥ 0.92), similar (JW ≥ 0.85 or same Double Metaphone), initial, swapped (given and family crossed), different |
 //! | `family_name` | exact, one_edit (OSA ≤ 1 or JW ≥ 0.92), equivalent (cross-script or phonetic), similar (JW ≥ 0.85), swapped, different |
 //! | `birth_date` | exact, transposed (day and month swapped), one_off (two parts equal, the third one digit or one unit off), partial (compatible partial dates), different |
-//! | `email` | exact, shared (a household address used by people with different given names), same_local, near_local, different |
+//! | `email` | exact, shared (a household address used by people with different given names), same_local, near_local (one edit, no digit involved), different |
 //! | `phone` | exact, shared (a household line), same_subscriber (last seven digits), one_digit, different |
 //! | `address` | exact (house and street), similar_street, house_or_street, different |
 //! | `postcode` | exact, one_edit, different |
@@ -593,9 +593,17 @@ impl Comparator<'_> {
     }
 }
 
-/// Near local parts: one edit apart, or Jaro–Winkler ≥ 0.92, and at least four characters.
+/// Near local parts: a typo apart. At least four characters, at most one edit, and no digit
+/// involved: `jenniferjohnson29` and `jenniferjohnson7658` are two accounts of two people who
+/// share a name, not a typo, however alike they look.
 fn near(a: &[u8], b: &[u8]) -> bool {
-    a.len() >= 4 && b.len() >= 4 && (within_one_edit(a, b) || jaro_winkler(a, b) >= 0.92)
+    if a.len() < 4 || b.len() < 4 || !within_one_edit(a, b) {
+        return false;
+    }
+    // One edit apart with the same digits: the edit touched a letter.
+    a.iter()
+        .filter(|c| c.is_ascii_digit())
+        .eq(b.iter().filter(|c| c.is_ascii_digit()))
 }
 
 /// Whether two numbers differ in one decimal digit (a typo) or by one.

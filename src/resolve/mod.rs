@@ -404,6 +404,7 @@ impl Resolver {
             comparator: &comparator,
             scorer: &scorer,
             cannot_link: &cannot_link,
+            min_weight,
         };
         let clustering = cluster(features.len(), links, min_weight, &mut guard);
         let customer_ids = customer_ids(&references, &observed, &clustering.cluster_of);
@@ -731,14 +732,16 @@ impl Scorer<'_> {
     }
 }
 
-/// Checks merges of whole clusters: no pair across them may conflict, and together the pairs
-/// across them must support the merge (mean match weight at least zero).
+/// Checks merges of whole clusters: no hard conflict across them, fewer soft conflicts than
+/// supporting pairs, and a mean match weight of the pairs across them of at least zero.
 struct Guard<'a> {
     features: &'a [RecordFeatures],
     comparator: &'a Comparator<'a>,
     scorer: &'a Scorer<'a>,
     /// Pairs of record indices that must never share a customer.
     cannot_link: &'a [(u32, u32)],
+    /// The link threshold, as a weight.
+    min_weight: f64,
 }
 
 /// The most cross pairs weighed for one merge; larger merges weigh an even sample.
@@ -758,7 +761,7 @@ impl MergeGuard for Guard<'_> {
         }
         let total = a.len() * b.len();
         let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
-        let (mut sum, mut weighed) = (0.0, 0usize);
+        let (mut sum, mut weighed, mut supporting) = (0.0, 0usize, 0usize);
         let (mut soft, mut first_soft) = (0usize, None);
         for k in (0..total).step_by(step) {
             let (x, y) = (a[k / b.len()], b[k % b.len()]);
@@ -787,10 +790,17 @@ impl MergeGuard for Guard<'_> {
                 }
                 None => {}
             }
-            sum += self.scorer.weight(&c);
+            let weight = self.scorer.weight(&c);
+            if c.conflict.is_none() && weight >= self.min_weight {
+                supporting += 1;
+            }
+            sum += weight;
             weighed += 1;
         }
-        if let Some(conflict) = first_soft.filter(|_| soft * 2 >= weighed) {
+        // Soft conflicts veto unless more pairs across the clusters support the merge on their
+        // own than conflict: one replaced given name among agreeing records does not split a
+        // person, but twins bridged by a record without a given name stay apart.
+        if let Some(conflict) = first_soft.filter(|_| soft >= supporting) {
             return Err(Refusal::Conflict {
                 detail: conflict.describe().to_owned(),
             });
