@@ -965,7 +965,10 @@ impl Normalizer for NameNormalizer {
 
     /// Normalise a full-name string (`Dr. John A. Smith Jr.`, `Smith, John`, `آقای محمد رضایی`).
     fn normalize(&self, raw: &str) -> Normalized<NormalizedName> {
-        self.normalize_name(&PersonName::full(raw))
+        let mut n = self.normalize_name(&PersonName::full(raw));
+        // The original is the text exactly as given, whitespace and all.
+        n.original = raw.to_owned();
+        n
     }
 }
 
