@@ -238,8 +238,10 @@ impl Comparator<'_> {
         for na in &a.names {
             for nb in &b.names {
                 let direct = (self.given_level(na, nb), self.family_level_full(na, nb));
+                // A swap is one piece of evidence (the same two names, entered crossed), so it
+                // is counted once, on the given name; the family comparison is then null.
                 let candidate = match self.swapped(na, nb) {
-                    true => (Some(level::GIVEN_SWAPPED), Some(level::FAMILY_SWAPPED)),
+                    true => (Some(level::GIVEN_SWAPPED), None),
                     false => direct,
                 };
                 let swapped_better = candidate != direct

@@ -361,6 +361,7 @@ impl Resolver {
                     Some(comparable_pairs),
                 )
             });
+            model.parameters.cap_at_exact();
             // Keep the prior in scale-free form, matches per record, from which each run
             // derives its own.
             if !features.is_empty() {

@@ -369,6 +369,25 @@ impl FsModel {
         report
     }
 
+    /// Make each comparison's levels respect their order of meaning: no level may weigh more
+    /// than the comparison's first (exact) level. Training can break this when a level is rare
+    /// among random pairs (a swapped name: `u` near zero), which would make a crossed name
+    /// stronger evidence than the same name; such a level's `m` is lowered to the exact
+    /// level's `m/u` ratio.
+    pub fn cap_at_exact(&mut self) {
+        for comparison in &mut self.comparisons {
+            let Some(first) = comparison.levels.first() else {
+                continue;
+            };
+            let ratio = first.m / first.u;
+            for level in comparison.levels.iter_mut().skip(1) {
+                if level.m / level.u > ratio {
+                    level.m = (level.u * ratio).clamp(FLOOR, 1.0);
+                }
+            }
+        }
+    }
+
     /// The match probability of a pattern, without term-frequency adjustments.
     pub fn match_probability(&self, pattern: &Pattern) -> f64 {
         probability(self.weight(pattern))
