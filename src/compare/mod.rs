@@ -10,7 +10,7 @@
 //! | comparison | levels |
 //! |---|---|
 //! | `given_name` | exact, equivalent (nickname or cross-script), one_edit (OSA ≤ 1 or Jaro–Winkler ≥ 0.92), similar (JW ≥ 0.85 or same Double Metaphone), initial, swapped (given and family crossed), different |
-//! | `family_name` | exact, one_edit (OSA ≤ 1 or JW ≥ 0.92), equivalent (cross-script or phonetic), similar (JW ≥ 0.85), swapped, different |
+//! | `family_name` | exact, one_edit (OSA ≤ 1 or JW ≥ 0.92), equivalent (cross-script or phonetic), similar (JW ≥ 0.85), different; null when the names are swapped (the swap is counted once, on the given name) |
 //! | `birth_date` | exact, transposed (day and month swapped), one_off (two parts equal, the third one digit or one unit off), partial (compatible partial dates), different |
 //! | `email` | exact, shared (a household address used by people with different given names), same_local, near_local (one edit, no digit involved), different |
 //! | `phone` | exact, shared (a household line), same_subscriber (last seven digits), one_digit, different |
@@ -71,7 +71,6 @@ pub(crate) const COMPARISONS: [ComparisonShape; index::COUNT] = [
             ("one_edit", false),
             ("equivalent", false),
             ("similar", false),
-            ("swapped", false),
             ("different", false),
         ],
     ),
@@ -142,8 +141,7 @@ mod level {
     pub(crate) const FAMILY_ONE_EDIT: u8 = 1;
     pub(crate) const FAMILY_EQUIVALENT: u8 = 2;
     pub(crate) const FAMILY_SIMILAR: u8 = 3;
-    pub(crate) const FAMILY_SWAPPED: u8 = 4;
-    pub(crate) const FAMILY_DIFFERENT: u8 = 5;
+    pub(crate) const FAMILY_DIFFERENT: u8 = 4;
     pub(crate) const BIRTH_DIFFERENT: u8 = 4;
 }
 

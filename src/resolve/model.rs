@@ -135,14 +135,13 @@ const DEFAULTS: [&[(f64, f64)]; 11] = [
         (0.01, 0.0005),
         (0.02, 0.9585),
     ],
-    // family_name: exact, one_edit, equivalent, similar, swapped, different
+    // family_name: exact, one_edit, equivalent, similar, different
     &[
         (0.84, 0.002),
         (0.07, 0.003),
         (0.03, 0.005),
         (0.02, 0.01),
-        (0.01, 0.0005),
-        (0.03, 0.9795),
+        (0.04, 0.98),
     ],
     // birth_date: exact, transposed, one_off, partial, different
     &[
