@@ -255,11 +255,35 @@ impl Resolver {
 
     /// Normalise and resolve `records`.
     pub fn resolve(&self, records: &[SourceRecord]) -> Result<Resolution, ResolveError> {
-        let normalized: Vec<NormalizedRecord> = records
-            .iter()
-            .map(|r| self.normalizer.normalize(r))
-            .collect();
-        self.resolve_normalized(normalized)
+        if u32::try_from(records.len()).is_err() {
+            return Err(ResolveError::TooManyRecords(records.len()));
+        }
+        // A canonical order makes everything after this independent of input order.
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        let key = |i: usize| (&records[i].source, &records[i].key);
+        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        if let Some(w) = order.windows(2).find(|w| key(w[0]) == key(w[1])) {
+            return Err(ResolveError::DuplicateRecord(records[w[0]].reference()));
+        }
+        // Normalise a chunk at a time in parallel and keep only each record's features: the
+        // normalised records, with all their strings, never exist all at once.
+        let mut keys = KeySpace::default();
+        let mut builder = FeatureBuilder::default();
+        let mut features = Vec::with_capacity(records.len());
+        let mut references = Vec::with_capacity(records.len());
+        let mut observed = Vec::with_capacity(records.len());
+        for chunk in order.chunks(NORMALISE_CHUNK) {
+            let normalized: Vec<NormalizedRecord> = chunk
+                .par_iter()
+                .map(|&i| self.normalizer.normalize(&records[i]))
+                .collect();
+            for n in normalized {
+                features.push(builder.build(&n, &mut keys));
+                observed.push(n.observed_at);
+                references.push(n.reference);
+            }
+        }
+        self.resolve_features(keys, features, references, observed)
     }
 
     /// Resolve records that are already normalised.
@@ -284,19 +308,28 @@ impl Resolver {
             .iter()
             .map(|r| builder.build(r, &mut keys))
             .collect();
+        let observed = records.iter().map(|r| r.observed_at).collect();
+        let references = records.into_iter().map(|r| r.reference).collect();
+        self.resolve_features(keys, features, references, observed)
+    }
+
+    /// Resolve records given as features, in canonical order.
+    fn resolve_features(
+        &self,
+        keys: KeySpace,
+        features: Vec<RecordFeatures>,
+        references: Vec<RecordRef>,
+        observed: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+    ) -> Result<Resolution, ResolveError> {
         let mut source_ids: BTreeMap<&str, u32> = BTreeMap::new();
-        let sources: Vec<u32> = records
+        let sources: Vec<u32> = references
             .iter()
             .map(|r| {
                 let next = source_ids.len() as u32;
-                *source_ids
-                    .entry(r.reference.source.as_str())
-                    .or_insert(next)
+                *source_ids.entry(r.source.as_str()).or_insert(next)
             })
             .collect();
-        let observed: Vec<Option<chrono::DateTime<chrono::Utc>>> =
-            records.iter().map(|r| r.observed_at).collect();
-        let references: Vec<RecordRef> = records.into_iter().map(|r| r.reference).collect();
+        drop(source_ids);
         let shared = shared_values(&features, &keys);
         let tf = TermFrequencies::count(&features, &keys);
 
@@ -517,6 +550,9 @@ impl Resolver {
         counts
     }
 }
+
+/// Records normalised per parallel batch in [`Resolver::resolve`].
+const NORMALISE_CHUNK: usize = 1 << 13;
 
 /// Candidate pairs compared per parallel task: large enough to amortise scheduling, small
 /// enough to balance two cores.
