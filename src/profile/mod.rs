@@ -8,7 +8,7 @@ mod survivorship;
 use std::collections::BTreeMap;
 
 pub use build::ProfileBuilder;
-pub(crate) use ids::{anchor, derive_id, Member};
+pub(crate) use ids::derive_id;
 pub use ids::{IdRegistry, LineageEvent};
 pub use survivorship::{
     CollectAll, FirstThatDecides, MergePolicy, MostComplete, MostFrequent, MostRecent, Observation,

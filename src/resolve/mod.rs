@@ -442,14 +442,8 @@ impl Resolver {
         };
         let clustering = cluster(features.len(), links, min_weight, &mut guard);
         let customer_ids = customer_ids(&references, &observed, &clustering.cluster_of);
-        let index = references
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.clone(), i as u32))
-            .collect();
         Ok(Resolution {
             references,
-            index,
             cluster_of: clustering.cluster_of,
             customer_ids,
             decisions: clustering.decisions,
@@ -567,18 +561,13 @@ fn compare_candidates(
     model: &MatchModel,
     tf: &TermFrequencies,
 ) -> Vec<(Pattern, f32)> {
-    let scorer = Scorer {
-        model,
-        tf,
-        prior_weight: 0.0,
-    };
     pairs
         .par_chunks(CHUNK)
         .flat_map_iter(|chunk| {
             chunk.iter().map(|&pair| {
                 let (a, b) = unpack(pair);
                 let c = comparator.compare(&features[a], &features[b]);
-                let adjustment: f64 = scorer.tf_adjustments(&c).iter().sum();
+                let adjustment: f64 = tf.adjustments(model, &c).iter().sum();
                 (c.pattern, adjustment as f32)
             })
         })
@@ -662,6 +651,32 @@ impl TermFrequencies {
         TermFrequencies { counts }
     }
 
+    /// Per comparison, `log2(u_exact / frequency(value))` for exact agreements on values whose
+    /// frequency counts: a rare surname weighs more than "smith".
+    pub(crate) fn adjustments(&self, model: &MatchModel, c: &Comparison) -> [f64; index::COUNT] {
+        let mut out = [0.0; index::COUNT];
+        for hit in c.tf.iter().flatten() {
+            let i = usize::from(hit.comparison);
+            let Some(level) = model
+                .parameters
+                .comparisons
+                .get(i)
+                .and_then(|p| p.levels.first())
+            else {
+                continue;
+            };
+            if !level.term_frequency {
+                continue;
+            }
+            if let Some(freq) = self.frequency(i, hit.value) {
+                out[i] = (level.u / freq)
+                    .log2()
+                    .clamp(-MAX_TF_ADJUSTMENT, MAX_TF_ADJUSTMENT);
+            }
+        }
+        out
+    }
+
     /// The share of values of comparison `c` that are `sym`, at least one in the total; `None`
     /// when too few values were seen for frequencies to mean anything.
     fn frequency(&self, c: usize, sym: Sym) -> Option<f64> {
@@ -738,34 +753,7 @@ impl Scorer<'_> {
     fn weight(&self, c: &Comparison) -> f64 {
         self.prior_weight
             + self.model.parameters.evidence_weight(&c.pattern)
-            + self.tf_adjustments(c).iter().sum::<f64>()
-    }
-
-    /// Per comparison, `log2(u_exact / frequency(value))` for exact agreements on values whose
-    /// frequency counts: a rare surname weighs more than "smith".
-    fn tf_adjustments(&self, c: &Comparison) -> [f64; index::COUNT] {
-        let mut out = [0.0; index::COUNT];
-        for hit in c.tf.iter().flatten() {
-            let i = usize::from(hit.comparison);
-            let Some(level) = self
-                .model
-                .parameters
-                .comparisons
-                .get(i)
-                .and_then(|p| p.levels.first())
-            else {
-                continue;
-            };
-            if !level.term_frequency {
-                continue;
-            }
-            if let Some(freq) = self.tf.frequency(i, hit.value) {
-                out[i] = (level.u / freq)
-                    .log2()
-                    .clamp(-MAX_TF_ADJUSTMENT, MAX_TF_ADJUSTMENT);
-            }
-        }
-        out
+            + self.tf.adjustments(self.model, c).iter().sum::<f64>()
     }
 }
 
@@ -874,21 +862,19 @@ fn customer_ids(
     observed: &[Option<chrono::DateTime<chrono::Utc>>],
     cluster_of: &[u32],
 ) -> Vec<CustomerId> {
-    let mut members: BTreeMap<u32, Vec<crate::profile::Member>> = BTreeMap::new();
+    // Records are in reference order, so the index breaks ties between equal times as the
+    // registry's anchor rule does.
+    let age = |i: usize| (observed[i].is_none(), observed[i], i);
+    let mut anchor_of: BTreeMap<u32, usize> = BTreeMap::new();
     for (i, &root) in cluster_of.iter().enumerate() {
-        members
-            .entry(root)
-            .or_default()
-            .push((references[i].clone(), observed[i]));
+        let anchor = anchor_of.entry(root).or_insert(i);
+        if age(i) < age(*anchor) {
+            *anchor = i;
+        }
     }
-    let ids: BTreeMap<u32, CustomerId> = members
-        .iter()
-        .filter_map(|(&root, m)| {
-            Some((
-                root,
-                crate::profile::derive_id(&crate::profile::anchor(m)?.0, 0),
-            ))
-        })
+    let ids: BTreeMap<u32, CustomerId> = anchor_of
+        .into_iter()
+        .map(|(root, i)| (root, crate::profile::derive_id(&references[i], 0)))
         .collect();
     cluster_of.iter().map(|root| ids[root].clone()).collect()
 }
@@ -896,8 +882,8 @@ fn customer_ids(
 /// The outcome of a batch resolution: which records are one customer, and why.
 #[derive(Debug, Clone)]
 pub struct Resolution {
+    /// Every record, sorted: a record's position is its index everywhere else.
     references: Vec<RecordRef>,
-    index: HashMap<RecordRef, u32>,
     cluster_of: Vec<u32>,
     customer_ids: Vec<CustomerId>,
     decisions: Vec<Decision>,
@@ -913,6 +899,10 @@ pub struct Resolution {
 }
 
 impl Resolution {
+    fn position(&self, record: &RecordRef) -> Option<usize> {
+        self.references.binary_search(record).ok()
+    }
+
     /// Every record, in canonical order (by source, then key).
     pub fn records(&self) -> &[RecordRef] {
         &self.references
@@ -925,15 +915,13 @@ impl Resolution {
 
     /// The customer a record belongs to.
     pub fn customer_id(&self, record: &RecordRef) -> Option<&CustomerId> {
-        self.index
-            .get(record)
-            .map(|&i| &self.customer_ids[i as usize])
+        self.position(record).map(|i| &self.customer_ids[i])
     }
 
     /// Whether two records were resolved to one customer.
     pub fn same_customer(&self, a: &RecordRef, b: &RecordRef) -> bool {
-        match (self.index.get(a), self.index.get(b)) {
-            (Some(&x), Some(&y)) => self.cluster_of[x as usize] == self.cluster_of[y as usize],
+        match (self.position(a), self.position(b)) {
+            (Some(x), Some(y)) => self.cluster_of[x] == self.cluster_of[y],
             _ => false,
         }
     }
@@ -992,22 +980,17 @@ impl Resolution {
     /// `u` and match weight, term-frequency adjustments, the final weight and probability, and
     /// any conflict that rules the pair out. `None` when either record is unknown.
     pub fn explain_pair(&self, a: &RecordRef, b: &RecordRef) -> Option<PairExplanation> {
-        let (&x, &y) = (self.index.get(a)?, self.index.get(b)?);
+        let (x, y) = (self.position(a)?, self.position(b)?);
         let comparison = self
             .comparator()
-            .compare(&self.features[x as usize], &self.features[y as usize]);
-        let scorer = Scorer {
-            model: &self.model,
-            tf: &self.tf,
-            prior_weight: self.prior_weight,
-        };
+            .compare(&self.features[x], &self.features[y]);
         Some(explain::pair(
             a.clone(),
             b.clone(),
             &comparison,
             &self.model,
             self.prior_weight,
-            &scorer.tf_adjustments(&comparison),
+            &self.tf.adjustments(&self.model, &comparison),
         ))
     }
 
@@ -1035,16 +1018,11 @@ impl Resolution {
         };
         for d in &self.decisions {
             let (a, b) = (d.link.a, d.link.b);
-            let link = LinkExplanation {
-                a: self.references[a as usize].clone(),
-                b: self.references[b as usize].clone(),
-                weight: d.link.weight,
-                probability: probability(d.link.weight),
-                refusal: d.refusal.clone(),
-            };
             match &d.refusal {
-                None if in_cluster(a) => explanation.links.push(link),
-                Some(_) if in_cluster(a) || in_cluster(b) => explanation.refused.push(link),
+                None if in_cluster(a) => explanation.links.push(self.link_explanation(d)),
+                Some(_) if in_cluster(a) || in_cluster(b) => {
+                    explanation.refused.push(self.link_explanation(d));
+                }
                 _ => {}
             }
         }
@@ -1056,13 +1034,17 @@ impl Resolution {
         self.decisions
             .iter()
             .filter(|d| d.refusal.is_some())
-            .map(|d| LinkExplanation {
-                a: self.references[d.link.a as usize].clone(),
-                b: self.references[d.link.b as usize].clone(),
-                weight: d.link.weight,
-                probability: probability(d.link.weight),
-                refusal: d.refusal.clone(),
-            })
+            .map(|d| self.link_explanation(d))
             .collect()
+    }
+
+    fn link_explanation(&self, d: &Decision) -> LinkExplanation {
+        LinkExplanation {
+            a: self.references[d.link.a as usize].clone(),
+            b: self.references[d.link.b as usize].clone(),
+            weight: d.link.weight,
+            probability: probability(d.link.weight),
+            refusal: d.refusal.clone(),
+        }
     }
 }

@@ -174,14 +174,7 @@ impl FsModel {
         prior: Option<(&FsModel, f64)>,
     ) {
         for (i, comparison) in self.comparisons.iter_mut().enumerate() {
-            let mut counts = vec![0u64; comparison.levels.len()];
-            for (pattern, &n) in random_patterns {
-                if let Some(l) = pattern.level(i) {
-                    if let Some(c) = counts.get_mut(usize::from(l)) {
-                        *c += n;
-                    }
-                }
-            }
+            let counts = level_counts(random_patterns, i, comparison.levels.len());
             let total: u64 = counts.iter().sum();
             let defaults = prior.and_then(|(model, strength)| {
                 let c = model.comparisons.get(i)?;
@@ -193,17 +186,10 @@ impl FsModel {
                     level.u =
                         ((c as f64 + strength * defaults.levels[j].u) / denominator).max(FLOOR);
                 }
-                continue;
-            }
-            if total == 0 {
-                continue;
-            }
-            // Add-half smoothing: a level never seen among `total` random pairs gets u of
-            // about 1/(2 * total).
-            let levels = comparison.levels.len() as f64;
-            let denominator = total as f64 + 0.5 * levels;
-            for (level, &c) in comparison.levels.iter_mut().zip(&counts) {
-                level.u = ((c as f64 + 0.5) / denominator).max(FLOOR);
+            } else if let Some(shares) = add_half(&counts) {
+                for (level, share) in comparison.levels.iter_mut().zip(shares) {
+                    level.u = share;
+                }
             }
         }
     }
@@ -226,15 +212,8 @@ impl FsModel {
         prior: Option<(&FsModel, f64)>,
         population: Option<f64>,
     ) -> TrainingReport {
-        // Sorted for a deterministic summation order.
-        let mut patterns: Vec<(&Pattern, u64)> =
-            candidate_patterns.iter().map(|(p, &n)| (p, n)).collect();
-        patterns.sort_unstable();
-        let mut report = TrainingReport {
-            iterations: 0,
-            last_change: f64::INFINITY,
-            converged: false,
-        };
+        let patterns = sorted(candidate_patterns);
+        let mut report = TrainingReport::default();
         if patterns.is_empty() {
             return report;
         }
@@ -259,18 +238,8 @@ impl FsModel {
                 }
             }
             let mut change: f64 = 0.0;
-            // The prior is shrunk toward the defaults' like every other parameter: on a few
-            // dozen pairs, EM alone would drive it to 0 or 1.
-            let new_prior = match population {
-                Some(pairs) => (match_mass / pairs.max(1.0)).clamp(FLOOR * FLOOR, 0.5),
-                None => {
-                    let (prior_mass, prior_total) = match prior {
-                        Some((model, strength)) => (strength * model.prior, strength),
-                        None => (0.0, 0.0),
-                    };
-                    ((match_mass + prior_mass) / (total + prior_total)).clamp(FLOOR, 1.0 - FLOOR)
-                }
-            };
+            let shrink = prior.map(|(model, strength)| (model.prior, strength));
+            let new_prior = next_prior(match_mass, total, population, shrink);
             change = change.max((new_prior - self.prior).abs());
             self.prior = new_prior;
             for (i, (comparison, sums)) in self.comparisons.iter_mut().zip(&m_sums).enumerate() {
@@ -308,22 +277,11 @@ impl FsModel {
     /// finite `m`. Comparisons no labelled pair had a value for keep their `m`.
     pub fn estimate_m_from_labels(&mut self, match_patterns: &HashMap<Pattern, u64>) {
         for (i, comparison) in self.comparisons.iter_mut().enumerate() {
-            let mut counts = vec![0u64; comparison.levels.len()];
-            for (pattern, &n) in match_patterns {
-                if let Some(c) = pattern
-                    .level(i)
-                    .and_then(|l| counts.get_mut(usize::from(l)))
-                {
-                    *c += n;
+            let counts = level_counts(match_patterns, i, comparison.levels.len());
+            if let Some(shares) = add_half(&counts) {
+                for (level, share) in comparison.levels.iter_mut().zip(shares) {
+                    level.m = share;
                 }
-            }
-            let total: u64 = counts.iter().sum();
-            if total == 0 {
-                continue;
-            }
-            let denominator = total as f64 + 0.5 * counts.len() as f64;
-            for (level, &c) in comparison.levels.iter_mut().zip(&counts) {
-                level.m = ((c as f64 + 0.5) / denominator).max(FLOOR);
             }
         }
     }
@@ -337,14 +295,8 @@ impl FsModel {
         tolerance: f64,
         population: Option<f64>,
     ) -> TrainingReport {
-        let mut patterns: Vec<(&Pattern, u64)> =
-            candidate_patterns.iter().map(|(p, &n)| (p, n)).collect();
-        patterns.sort_unstable();
-        let mut report = TrainingReport {
-            iterations: 0,
-            last_change: f64::INFINITY,
-            converged: false,
-        };
+        let patterns = sorted(candidate_patterns);
+        let mut report = TrainingReport::default();
         let total: f64 = patterns.iter().map(|(_, n)| *n as f64).sum();
         if total == 0.0 {
             return report;
@@ -354,10 +306,7 @@ impl FsModel {
                 .iter()
                 .map(|(p, n)| self.match_probability(p) * *n as f64)
                 .sum();
-            let prior = match population {
-                Some(pairs) => (mass / pairs.max(1.0)).clamp(FLOOR * FLOOR, 0.5),
-                None => (mass / total).clamp(FLOOR, 1.0 - FLOOR),
-            };
+            let prior = next_prior(mass, total, population, None);
             report.last_change = (prior - self.prior).abs();
             report.iterations += 1;
             self.prior = prior;
@@ -415,6 +364,73 @@ impl FsModel {
             }
         }
         Ok(())
+    }
+}
+
+impl Default for TrainingReport {
+    /// No iteration run yet.
+    fn default() -> Self {
+        TrainingReport {
+            iterations: 0,
+            last_change: f64::INFINITY,
+            converged: false,
+        }
+    }
+}
+
+/// Pattern counts in a fixed order, so that sums never depend on hash order.
+fn sorted(patterns: &HashMap<Pattern, u64>) -> Vec<(&Pattern, u64)> {
+    let mut sorted: Vec<(&Pattern, u64)> = patterns.iter().map(|(p, &n)| (p, n)).collect();
+    sorted.sort_unstable();
+    sorted
+}
+
+/// How many pairs fell in each of the `levels` levels of comparison `i`.
+fn level_counts(patterns: &HashMap<Pattern, u64>, i: usize, levels: usize) -> Vec<u64> {
+    let mut counts = vec![0u64; levels];
+    for (pattern, &n) in patterns {
+        if let Some(c) = pattern
+            .level(i)
+            .and_then(|l| counts.get_mut(usize::from(l)))
+        {
+            *c += n;
+        }
+    }
+    counts
+}
+
+/// Each level's share of `counts` with add-half smoothing, so that a level no pair fell in
+/// keeps a small, finite probability; `None` when no pair had a value.
+fn add_half(counts: &[u64]) -> Option<Vec<f64>> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let denominator = total as f64 + 0.5 * counts.len() as f64;
+    Some(
+        counts
+            .iter()
+            .map(|&c| ((c as f64 + 0.5) / denominator).max(FLOOR))
+            .collect(),
+    )
+}
+
+/// The prior after an E-step that found `match_mass` expected matches among `total` candidate
+/// pairs. With `population`, it is the share of matches among all those pairs; otherwise the
+/// share among the candidates, shrunk toward `shrink = (prior, strength)` as if `strength`
+/// extra pairs had been seen: on a few dozen pairs, EM alone would drive it to 0 or 1.
+fn next_prior(
+    match_mass: f64,
+    total: f64,
+    population: Option<f64>,
+    shrink: Option<(f64, f64)>,
+) -> f64 {
+    match population {
+        Some(pairs) => (match_mass / pairs.max(1.0)).clamp(FLOOR * FLOOR, 0.5),
+        None => {
+            let (prior_mass, strength) = shrink.map_or((0.0, 0.0), |(p, s)| (s * p, s));
+            ((match_mass + prior_mass) / (total + strength)).clamp(FLOOR, 1.0 - FLOOR)
+        }
     }
 }
 

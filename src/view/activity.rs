@@ -103,6 +103,24 @@ pub struct OpenCase {
     pub records: Vec<RecordRef>,
 }
 
+impl OpenCase {
+    /// ` about "<topic>"`, or nothing when the case has no topic: for evidence sentences.
+    pub(super) fn about(&self) -> String {
+        self.topic
+            .as_deref()
+            .map(|t| format!(" about {}", quote(t)))
+            .unwrap_or_default()
+    }
+
+    /// The status in words: the outcome's name, or `no outcome`.
+    pub(super) fn status_name(&self) -> String {
+        self.status
+            .as_ref()
+            .map(outcome_name)
+            .unwrap_or_else(|| "no outcome".to_owned())
+    }
+}
+
 /// The kind of a likely contact reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -297,16 +315,7 @@ fn case_reasons(scan: &Scan<'_>, cases: &[OpenCase], reasons: &mut Vec<ContactRe
             } else {
                 0
             };
-        let topic = case
-            .topic
-            .as_deref()
-            .map(|t| format!(" about {}", quote(t)))
-            .unwrap_or_default();
-        let status = case
-            .status
-            .as_ref()
-            .map(outcome_name)
-            .unwrap_or_else(|| "no outcome".to_owned());
+        let (topic, status) = (case.about(), case.status_name());
         let mut evidence = vec![format!(
             "case {} is open ({status}), opened {}, {} contact{}",
             quote(&case.case_id),

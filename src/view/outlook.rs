@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::activity::outcome_name;
 use super::{quote, Customer360, Flag, JourneyStage, Trend, ViewInput};
 use crate::model::NpsCategory;
 
@@ -298,16 +297,7 @@ impl NextBestAction for DefaultNextBestAction {
             .iter()
             .filter(|c| !c.unresolved_error)
         {
-            let topic = case
-                .topic
-                .as_deref()
-                .map(|t| format!(" about {}", quote(t)))
-                .unwrap_or_default();
-            let status = case
-                .status
-                .as_ref()
-                .map(outcome_name)
-                .unwrap_or_else(|| "no outcome".to_owned());
+            let (topic, status) = (case.about(), case.status_name());
             actions.push(
                 Action::new(
                     Action::FOLLOW_UP_CASE,
