@@ -31,6 +31,18 @@ pub enum Error {
     /// Resolution could not run.
     #[error(transparent)]
     Resolve(#[from] ResolveError),
+    /// Governance (catalogue, policy, audit, erasure) failed.
+    #[error(transparent)]
+    Govern(#[from] crate::govern::GovernError),
+    /// A catalogue could not be loaded, or a record broke it.
+    #[error(transparent)]
+    Catalogue(#[from] crate::govern::CatalogueError),
+    /// An access policy could not be loaded.
+    #[error(transparent)]
+    Policy(#[from] crate::govern::PolicyError),
+    /// An audit sink failed.
+    #[error(transparent)]
+    Audit(#[from] crate::govern::AuditError),
     /// A region code was not two ASCII letters.
     #[error("invalid region code {0:?}: use an ISO 3166-1 alpha-2 code such as \"US\" or \"IR\"")]
     InvalidRegion(String),

@@ -36,6 +36,9 @@
 //! 5. **Present**: [`Customer360`] is the view an agent needs: identity, relationships,
 //!    current activity and why the customer is probably calling, a cross-channel timeline,
 //!    value, flags, soft-data insights, journey stage and next best actions ([`view`]).
+//! 6. **Govern**: [`govern`] wraps it all: a data catalogue, access policies by role and
+//!    purpose with masking, governed views, consent, erasure with a suppression list,
+//!    retention, an audit trail and subject access.
 //!
 //! ## Example
 //!
@@ -100,6 +103,9 @@
 //!
 //! - `csv` (default): [`adapters::csv`], reading source records from CSV files with columns
 //!   mapped to attribute kinds by name.
+//! - `toml` (default): loading catalogues and access policies from TOML
+//!   ([`govern::Catalogue::from_toml_str`], [`govern::TablePolicy::from_toml_str`]); JSON
+//!   always works.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -111,6 +117,7 @@ mod cluster;
 pub mod compare;
 mod error;
 pub mod evaluate;
+pub mod govern;
 pub mod model;
 pub mod normalize;
 pub mod profile;

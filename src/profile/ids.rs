@@ -168,6 +168,36 @@ impl IdRegistry {
         self.records.get(record)
     }
 
+    /// Forget a record (for erasure): it no longer has an ID, and wherever the registry named
+    /// it as an anchor (of an ID or in a `Created` event) it is replaced by `tombstone`, a
+    /// reference that carries nothing personal. IDs keep their values, so other records'
+    /// IDs stay stable; a customer left without records is retired.
+    pub fn forget_record(&mut self, record: &RecordRef, tombstone: &RecordRef) {
+        let Some(id) = self.records.remove(record) else {
+            self.replace_anchor(record, tombstone);
+            return;
+        };
+        self.replace_anchor(record, tombstone);
+        if !self.records.values().any(|v| *v == id) {
+            self.events.push(LineageEvent::Retired { id });
+        }
+    }
+
+    fn replace_anchor(&mut self, record: &RecordRef, tombstone: &RecordRef) {
+        for info in self.ids.values_mut() {
+            if info.anchor == *record {
+                info.anchor = tombstone.clone();
+            }
+        }
+        for e in &mut self.events {
+            if let LineageEvent::Created { anchor, .. } = e {
+                if anchor == record {
+                    *anchor = tombstone.clone();
+                }
+            }
+        }
+    }
+
     /// Give each cluster of records (with their observation times) its customer ID, keeping
     /// the IDs of earlier runs as the module documentation describes, and record the lineage.
     /// Returns one ID per cluster, in the order given. Records not in any cluster are

@@ -1,0 +1,566 @@
+//! Erasure (the right to be forgotten) and the suppression list that remembers, by keyed
+//! hashes only, whom not to take in again.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::audit::{AuditEvent, AuditKind, AuditSink, RecordToken};
+use super::fields::take_field;
+use super::mask::HostKey;
+use super::view::Requester;
+use super::GovernError;
+use crate::model::{FieldPath, IdentifierKind, RecordRef, SourceRecord};
+use crate::normalize::RecordNormalizer;
+use crate::profile::{IdRegistry, Profile, ProfileBuilder};
+use crate::resolve::{CustomerId, Resolution, Resolver};
+
+/// State that holds customer data and can forget it: the batch state ([`BatchState`]) now, a
+/// real-time profile store later. Erasure needs only these four operations;
+/// [`Erasable::erase_customer`] and [`Erasable::erase_record`] are built on them.
+pub trait Erasable {
+    /// The records of a customer (an ID or an alias of one), sorted.
+    fn records_of(&self, customer: &CustomerId) -> Vec<RecordRef>;
+
+    /// The customer a record belongs to, if known.
+    fn customer_of(&self, record: &RecordRef) -> Option<CustomerId>;
+
+    /// A record, if held.
+    fn record(&self, record: &RecordRef) -> Option<SourceRecord>;
+
+    /// Remove a record and everything derived from it that names it (index entries, ID
+    /// assignments); `tombstone` replaces its reference where a reference must stay.
+    /// Returns the removed record.
+    fn remove_record(&mut self, record: &RecordRef, tombstone: &RecordRef) -> Option<SourceRecord>;
+
+    /// Bring derived data (profiles, views, matching indexes) up to date after records of
+    /// `customers` were removed. Returns whether a full re-resolution is still needed.
+    fn refresh(&mut self, customers: &[CustomerId]) -> bool;
+
+    /// Erase a whole customer: every record, the profile, index entries; leave a
+    /// suppression entry of keyed hashes and an audit event that names fields and counts,
+    /// not values. The event is written first; if the sink fails nothing is erased.
+    fn erase_customer(
+        &mut self,
+        customer: &CustomerId,
+        who: &Requester,
+        reason: &str,
+        suppression: &mut SuppressionList,
+        sink: &mut dyn AuditSink,
+    ) -> Result<ErasureReport, GovernError> {
+        let records = self.records_of(customer);
+        erase(
+            self,
+            records,
+            Some(customer.clone()),
+            who,
+            reason,
+            suppression,
+            sink,
+        )
+    }
+
+    /// Erase one record (for example a source that must not be kept). Its customer's
+    /// profile is rebuilt from the remaining records.
+    fn erase_record(
+        &mut self,
+        record: &RecordRef,
+        who: &Requester,
+        reason: &str,
+        suppression: &mut SuppressionList,
+        sink: &mut dyn AuditSink,
+    ) -> Result<ErasureReport, GovernError> {
+        erase(
+            self,
+            vec![record.clone()],
+            None,
+            who,
+            reason,
+            suppression,
+            sink,
+        )
+    }
+}
+
+/// What an erasure did. Names no values: counts, fields, tokens and customer IDs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureReport {
+    /// The erased records, as tokens.
+    pub records: Vec<RecordToken>,
+    /// The fields that held erased values.
+    pub fields: Vec<FieldPath>,
+    /// How many values were erased.
+    pub values: usize,
+    /// The customers whose data changed.
+    pub customers: Vec<CustomerId>,
+    /// Whether matching must be re-run ([`BatchState::rebuild`]) before the next
+    /// incremental step: the matching index was dropped because it held the erased values.
+    pub rebuild_required: bool,
+}
+
+fn tombstone(record: &RecordRef, key: &HostKey) -> RecordRef {
+    RecordRef {
+        source: record.source.clone(),
+        key: format!(
+            "erased:{}",
+            key.token(
+                &["tombstone", record.source.as_str(), record.key.as_str()],
+                12
+            )
+        )
+        .into(),
+    }
+}
+
+fn erase<E: Erasable + ?Sized>(
+    store: &mut E,
+    records: Vec<RecordRef>,
+    customer: Option<CustomerId>,
+    who: &Requester,
+    reason: &str,
+    suppression: &mut SuppressionList,
+    sink: &mut dyn AuditSink,
+) -> Result<ErasureReport, GovernError> {
+    let held: Vec<SourceRecord> = records.iter().filter_map(|r| store.record(r)).collect();
+    let mut fields: BTreeSet<FieldPath> = BTreeSet::new();
+    let mut values = 0;
+    for r in &held {
+        let mut copy = r.clone();
+        for path in r.present_fields() {
+            values += take_field(&mut copy, &path).len();
+            fields.insert(path);
+        }
+    }
+    let tokens: Vec<RecordToken> = held
+        .iter()
+        .map(|r| RecordToken::of(&r.reference(), &suppression.key))
+        .collect();
+    let fields: Vec<FieldPath> = fields.into_iter().collect();
+    let mut event = AuditEvent::new(
+        who.at,
+        who.actor.clone(),
+        AuditKind::Erasure {
+            fields: fields.clone(),
+            records: held.len(),
+            values,
+        },
+    )
+    .purpose(who.purpose.clone())
+    .reason(reason)
+    .records(tokens.clone());
+    if let Some(c) = &customer {
+        event = event.customer(c.clone());
+    }
+    sink.append(event)?;
+
+    suppression.remember(&held, who.at);
+    let mut customers: BTreeSet<CustomerId> = customer.into_iter().collect();
+    for r in &held {
+        let reference = r.reference();
+        let stone = tombstone(&reference, &suppression.key);
+        customers.extend(store.customer_of(&reference));
+        store.remove_record(&reference, &stone);
+    }
+    let customers: Vec<CustomerId> = customers.into_iter().collect();
+    let rebuild_required = store.refresh(&customers);
+    Ok(ErasureReport {
+        records: tokens,
+        fields,
+        values,
+        customers,
+        rebuild_required,
+    })
+}
+
+/// The batch state a host holds between runs: source records, profiles, the ID registry
+/// and, optionally, the last [`Resolution`] (which holds normalised values in its matching
+/// index).
+///
+/// Erasure removes records, rebuilds the affected profiles from what remains, scrubs the
+/// registry and drops the resolution (its index held the erased values); call
+/// [`BatchState::rebuild`] to re-resolve.
+#[derive(Debug)]
+pub struct BatchState {
+    /// The source records.
+    pub records: Vec<SourceRecord>,
+    /// The profiles.
+    pub profiles: Vec<Profile>,
+    /// The ID registry.
+    pub registry: IdRegistry,
+    /// The last resolution, if kept.
+    pub resolution: Option<Resolution>,
+    /// Builds profiles after an erasure and in [`BatchState::rebuild`].
+    pub builder: ProfileBuilder,
+}
+
+impl BatchState {
+    /// Resolve `records` and build their profiles: the state after one batch run.
+    pub fn resolve(
+        records: Vec<SourceRecord>,
+        resolver: &Resolver,
+        builder: ProfileBuilder,
+    ) -> Result<BatchState, GovernError> {
+        let mut state = BatchState {
+            records,
+            profiles: Vec::new(),
+            registry: IdRegistry::default(),
+            resolution: None,
+            builder,
+        };
+        state.rebuild(resolver)?;
+        Ok(state)
+    }
+
+    /// Re-resolve the records and rebuild every profile (IDs stay stable through the
+    /// registry).
+    pub fn rebuild(&mut self, resolver: &Resolver) -> Result<(), GovernError> {
+        let resolution = resolver.resolve(&self.records)?;
+        self.profiles = self
+            .builder
+            .build(&resolution, &self.records, &mut self.registry);
+        self.resolution = Some(resolution);
+        Ok(())
+    }
+
+    /// The profile of a customer (an ID or an alias of one).
+    pub fn profile(&self, customer: &CustomerId) -> Option<&Profile> {
+        let id = self
+            .registry
+            .resolve(customer)
+            .unwrap_or_else(|| customer.clone());
+        self.profiles.iter().find(|p| p.id == id)
+    }
+}
+
+impl Erasable for BatchState {
+    fn records_of(&self, customer: &CustomerId) -> Vec<RecordRef> {
+        let mut refs: BTreeSet<RecordRef> = self
+            .profile(customer)
+            .map(|p| p.records.iter().cloned().collect())
+            .unwrap_or_default();
+        let id = self
+            .registry
+            .resolve(customer)
+            .unwrap_or_else(|| customer.clone());
+        refs.extend(
+            self.records
+                .iter()
+                .map(SourceRecord::reference)
+                .filter(|r| self.registry.id_of(r) == Some(&id)),
+        );
+        refs.into_iter().collect()
+    }
+
+    fn customer_of(&self, record: &RecordRef) -> Option<CustomerId> {
+        self.registry.id_of(record).cloned().or_else(|| {
+            self.profiles
+                .iter()
+                .find(|p| p.records.contains(record))
+                .map(|p| p.id.clone())
+        })
+    }
+
+    fn record(&self, record: &RecordRef) -> Option<SourceRecord> {
+        self.records
+            .iter()
+            .find(|r| r.reference() == *record)
+            .cloned()
+    }
+
+    fn remove_record(&mut self, record: &RecordRef, tombstone: &RecordRef) -> Option<SourceRecord> {
+        let at = self.records.iter().position(|r| r.reference() == *record)?;
+        let removed = self.records.remove(at);
+        self.registry.forget_record(record, tombstone);
+        for p in &mut self.profiles {
+            p.records.retain(|r| r != record);
+        }
+        // The matching index holds the record's normalised values.
+        self.resolution = None;
+        Some(removed)
+    }
+
+    fn refresh(&mut self, _customers: &[CustomerId]) -> bool {
+        // Rebuild every profile that lost a record from the records it still has; drop
+        // profiles with none. Every value of a profile is re-derived, so nothing of the
+        // erased records survives in provenance, `seen_in` or alternatives.
+        let by_ref: BTreeMap<RecordRef, &SourceRecord> =
+            self.records.iter().map(|r| (r.reference(), r)).collect();
+        let builder = &self.builder;
+        self.profiles.retain(|p| !p.records.is_empty());
+        for p in &mut self.profiles {
+            let members: Vec<&SourceRecord> = p
+                .records
+                .iter()
+                .filter_map(|r| by_ref.get(r).copied())
+                .collect();
+            let stale = p.fields.values().any(|f| {
+                f.values.iter().chain(&f.alternatives).any(|v| {
+                    !by_ref.contains_key(&v.provenance.record_ref())
+                        || v.seen_in.iter().any(|r| !by_ref.contains_key(r))
+                })
+            });
+            if stale {
+                *p = builder.merge(p.id.clone(), &members);
+            }
+        }
+        self.resolution.is_none()
+    }
+}
+
+/// Which kind of keyed hash a suppression entry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SuppressionKind {
+    /// The canonical e-mail address.
+    Email,
+    /// The phone number in E.164 form.
+    Phone,
+    /// A national ID, passport or tax ID.
+    GovernmentId,
+    /// Given name, family name and full birth date together.
+    NameAndBirthDate,
+}
+
+impl SuppressionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Email => "email",
+            SuppressionKind::Phone => "phone",
+            SuppressionKind::GovernmentId => "government_id",
+            SuppressionKind::NameAndBirthDate => "name_and_birth_date",
+        }
+    }
+}
+
+/// One erased person, as keyed hashes of their normalised identifiers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuppressionEntry {
+    /// When they were erased.
+    pub erased_at: DateTime<Utc>,
+    /// The hashes (HMAC-SHA256 under the host key, hex), with their kinds.
+    pub hashes: Vec<(SuppressionKind, String)>,
+}
+
+/// A re-ingested record recognised as an erased person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuppressionMatch {
+    /// The entry it matched (its position in [`SuppressionList::entries`]).
+    pub entry: usize,
+    /// The kinds of hash that matched.
+    pub matched: Vec<SuppressionKind>,
+}
+
+/// What the host does with a record that matches the suppression list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressionPolicy {
+    /// Drop it (it is reported by reference, never kept).
+    Reject,
+    /// Hold it aside for a person to decide.
+    Quarantine,
+    /// Take it in anyway (for example after the person came back and consented anew).
+    Allow,
+}
+
+/// Records screened against the suppression list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Screened {
+    /// Records to take in.
+    pub accepted: Vec<SourceRecord>,
+    /// Records held aside, with what they matched.
+    pub quarantined: Vec<(SourceRecord, SuppressionMatch)>,
+    /// Records dropped, by reference, with what they matched.
+    pub rejected: Vec<(RecordRef, SuppressionMatch)>,
+}
+
+/// Keyed hashes of erased people, so that a re-ingested record of the same person is
+/// recognised without keeping anything that reveals who they were.
+///
+/// Serialises as its entries only; the key is never serialised.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use customer360::govern::{HostKey, SuppressionKind, SuppressionList};
+/// use customer360::SourceRecord;
+///
+/// let key = HostKey::new(b"host secret, 16+ bytes".to_vec())?;
+/// let mut list = SuppressionList::new(key);
+/// let erased = SourceRecord::new("crm", "1").email("Ann.Lee@Mail-Example.com");
+/// list.remember(&[erased], Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap());
+///
+/// let back = SourceRecord::new("webshop", "9").email("ann.lee@mail-example.com");
+/// let hit = list.check(&back).expect("recognised");
+/// assert_eq!(hit.matched, vec![SuppressionKind::Email]);
+/// assert!(list.check(&SourceRecord::new("webshop", "10").email("bob@mail-example.com")).is_none());
+/// // Nothing in the list reveals the address.
+/// assert!(!serde_json::to_string(&list).unwrap().contains("ann"));
+/// # Ok::<(), customer360::Error>(())
+/// ```
+#[derive(Debug, Clone, Serialize)]
+pub struct SuppressionList {
+    #[serde(skip)]
+    key: HostKey,
+    #[serde(skip)]
+    normalizer: RecordNormalizer,
+    entries: Vec<SuppressionEntry>,
+}
+
+impl SuppressionList {
+    /// An empty list hashing with `key` and normalising with the default normaliser.
+    pub fn new(key: HostKey) -> SuppressionList {
+        SuppressionList {
+            key,
+            normalizer: RecordNormalizer::default(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// Normalise with `normalizer` (use the one the resolver uses, so that regions and
+    /// date orders agree).
+    #[must_use]
+    pub fn with_normalizer(mut self, normalizer: RecordNormalizer) -> Self {
+        self.normalizer = normalizer;
+        self
+    }
+
+    /// A list from saved entries (see [`SuppressionList::entries_json`]) and the key they
+    /// were made with.
+    pub fn from_entries(key: HostKey, entries: Vec<SuppressionEntry>) -> SuppressionList {
+        SuppressionList {
+            entries,
+            ..SuppressionList::new(key)
+        }
+    }
+
+    /// The entries.
+    pub fn entries(&self) -> &[SuppressionEntry] {
+        &self.entries
+    }
+
+    /// The entries as JSON, for the host to store.
+    pub fn entries_json(&self) -> String {
+        serde_json::to_string(&self.entries).unwrap_or_default()
+    }
+
+    fn hashes(&self, record: &SourceRecord) -> BTreeSet<(SuppressionKind, String)> {
+        let n = self.normalizer.normalize(record);
+        let mut out = BTreeSet::new();
+        let mut add = |kind: SuppressionKind, parts: &[&str]| {
+            let mut all = vec!["suppress", kind.as_str()];
+            all.extend_from_slice(parts);
+            out.insert((kind, self.key.token(&all, 16)));
+        };
+        for e in &n.emails {
+            if let Some(v) = e.address.matchable() {
+                add(SuppressionKind::Email, &[v.canonical()]);
+            }
+        }
+        for p in &n.phones {
+            if let Some(v) = p.number.matchable() {
+                add(SuppressionKind::Phone, &[v.e164()]);
+            }
+        }
+        for i in &n.identifiers {
+            if let Some(v) = i.matchable() {
+                if matches!(
+                    v.kind,
+                    IdentifierKind::NationalId | IdentifierKind::Passport | IdentifierKind::TaxId
+                ) {
+                    add(SuppressionKind::GovernmentId, &[v.kind.as_str(), &v.value]);
+                }
+            }
+        }
+        let birth = n
+            .birth_date
+            .as_ref()
+            .and_then(|d| d.matchable())
+            .filter(|d| d.date.is_complete())
+            .map(|d| d.date.to_string());
+        if let Some(birth) = birth {
+            for name in &n.names {
+                if let Some(v) = name.matchable() {
+                    if let (Some(given), Some(family)) = (&v.given, &v.family) {
+                        add(SuppressionKind::NameAndBirthDate, &[given, family, &birth]);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Remember the people of `records` (one entry for all of them: they are one person).
+    /// Records with nothing to hash add nothing.
+    pub fn remember(&mut self, records: &[SourceRecord], erased_at: DateTime<Utc>) {
+        let hashes: BTreeSet<(SuppressionKind, String)> =
+            records.iter().flat_map(|r| self.hashes(r)).collect();
+        if !hashes.is_empty() {
+            self.entries.push(SuppressionEntry {
+                erased_at,
+                hashes: hashes.into_iter().collect(),
+            });
+        }
+    }
+
+    /// Whether `record` is of an erased person: the first entry sharing a hash with it.
+    pub fn check(&self, record: &SourceRecord) -> Option<SuppressionMatch> {
+        let mine = self.hashes(record);
+        if mine.is_empty() {
+            return None;
+        }
+        self.entries.iter().enumerate().find_map(|(i, e)| {
+            let matched: BTreeSet<SuppressionKind> = e
+                .hashes
+                .iter()
+                .filter(|h| mine.contains(h))
+                .map(|(k, _)| *k)
+                .collect();
+            (!matched.is_empty()).then(|| SuppressionMatch {
+                entry: i,
+                matched: matched.into_iter().collect(),
+            })
+        })
+    }
+
+    /// Screen records before ingest under the host's policy. Every match is logged to
+    /// `sink` (by record token and hash kind).
+    pub fn screen(
+        &self,
+        records: Vec<SourceRecord>,
+        policy: SuppressionPolicy,
+        who: &Requester,
+        sink: &mut dyn AuditSink,
+    ) -> Result<Screened, GovernError> {
+        let mut out = Screened::default();
+        for record in records {
+            let Some(hit) = self.check(&record) else {
+                out.accepted.push(record);
+                continue;
+            };
+            let action = match policy {
+                SuppressionPolicy::Reject => "reject",
+                SuppressionPolicy::Quarantine => "quarantine",
+                SuppressionPolicy::Allow => "allow",
+            };
+            sink.append(
+                AuditEvent::new(
+                    who.at,
+                    who.actor.clone(),
+                    AuditKind::Suppressed {
+                        action: action.to_owned(),
+                        matched: hit.matched.iter().map(|k| k.as_str().to_owned()).collect(),
+                    },
+                )
+                .purpose(who.purpose.clone())
+                .records(vec![RecordToken::of(&record.reference(), &self.key)]),
+            )?;
+            match policy {
+                SuppressionPolicy::Reject => out.rejected.push((record.reference(), hit)),
+                SuppressionPolicy::Quarantine => out.quarantined.push((record, hit)),
+                SuppressionPolicy::Allow => out.accepted.push(record),
+            }
+        }
+        Ok(out)
+    }
+}
