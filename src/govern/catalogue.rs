@@ -474,8 +474,9 @@ impl Catalogue {
         self.definition(path).and_then(|d| d.retention_days)
     }
 
-    /// The fields a view section is derived from, or `None` for a section the catalogue does
-    /// not know (which a governed view withholds).
+    /// The fields a view section is derived from (exactly these: a listed path does not
+    /// imply its children), or `None` for a section the catalogue does not know (which a
+    /// governed view withholds).
     pub fn section_fields(&self, section: &str) -> Option<&[FieldPath]> {
         self.sections.get(section).map(Vec::as_slice)
     }
@@ -548,57 +549,79 @@ impl From<CatalogueError> for GovernError {
     }
 }
 
-/// The sections of the 360 view and the fields each is derived from. A section is shown
-/// only when every field it draws on may be shown whole. `flags` and `outlook` run host
-/// code that can see everything, so they draw on everything.
-const SECTIONS: &[(&str, &[FieldPath])] = &[
-    (
-        "relationships",
-        &[
-            FieldPath::NAME_FAMILY,
-            FieldPath::EMAIL,
-            FieldPath::PHONE,
-            FieldPath::ADDRESS,
-            FieldPath::IDENTIFIER,
-        ],
-    ),
-    (
-        "current",
-        &[FieldPath::KEY, FieldPath::ORDERS, FieldPath::INTERACTIONS],
-    ),
-    (
-        "history",
-        &[
-            FieldPath::KEY,
-            FieldPath::FACTS,
-            FieldPath::INTERACTIONS,
-            FieldPath::NOTES,
-        ],
-    ),
-    ("value", &[FieldPath::FACTS]),
-    (
-        "flags",
-        &[
-            FieldPath::IDENTITY,
-            FieldPath::FACTS,
-            FieldPath::INTERACTIONS,
-            FieldPath::NOTES,
-            FieldPath::CUSTOM,
-        ],
-    ),
-    ("insights", &[FieldPath::INTERACTIONS, FieldPath::SOFT]),
-    ("journey", &[FieldPath::FACTS, FieldPath::INTERACTIONS]),
-    (
-        "outlook",
-        &[
-            FieldPath::IDENTITY,
-            FieldPath::FACTS,
-            FieldPath::INTERACTIONS,
-            FieldPath::NOTES,
-            FieldPath::CUSTOM,
-        ],
-    ),
-];
+/// The sections of the 360 view and the fields each is derived from, exactly (a listed
+/// path does not imply its children: `current` reads interactions' topics and cases, their
+/// sentiment and mood, never their notes). A section is shown only when every field it draws
+/// on may be shown whole. `flags` and `outlook` run host code that can read everything, so
+/// they draw on every defined field, custom attributes included.
+fn builtin_sections(all: &[FieldPath]) -> Vec<(&'static str, Vec<FieldPath>)> {
+    let facts = [
+        FieldPath::FACTS,
+        FieldPath::ORDERS,
+        FieldPath::TRANSACTIONS,
+        FieldPath::HOLDINGS,
+    ];
+    let soft = [
+        FieldPath::SOFT,
+        FieldPath::SENTIMENT,
+        FieldPath::MOOD,
+        FieldPath::FEEDBACK,
+        FieldPath::INTERACTION_NOTES,
+    ];
+    let with = |lists: &[&[FieldPath]]| lists.concat();
+    vec![
+        (
+            "relationships",
+            vec![
+                FieldPath::NAME_FAMILY,
+                FieldPath::EMAIL,
+                FieldPath::PHONE,
+                FieldPath::ADDRESS,
+                FieldPath::IDENTIFIER,
+                FieldPath::identifier(&IdentifierKind::Customer),
+                FieldPath::identifier(&IdentifierKind::Account),
+                FieldPath::identifier(&IdentifierKind::Loyalty),
+            ],
+        ),
+        (
+            "current",
+            with(&[
+                &[FieldPath::SOURCE, FieldPath::KEY, FieldPath::INTERACTIONS],
+                &facts,
+                &[FieldPath::SENTIMENT, FieldPath::MOOD],
+            ]),
+        ),
+        (
+            "history",
+            with(&[
+                &[
+                    FieldPath::SOURCE,
+                    FieldPath::KEY,
+                    FieldPath::INTERACTIONS,
+                    FieldPath::NOTES,
+                ],
+                &facts,
+                &soft,
+            ]),
+        ),
+        (
+            "value",
+            with(&[&[FieldPath::OBSERVED_AT, FieldPath::INTERACTIONS], &facts]),
+        ),
+        (
+            "insights",
+            vec![
+                FieldPath::INTERACTIONS,
+                FieldPath::SENTIMENT,
+                FieldPath::MOOD,
+                FieldPath::FEEDBACK,
+            ],
+        ),
+        ("journey", with(&[&[FieldPath::INTERACTIONS], &facts])),
+        ("flags", all.to_vec()),
+        ("outlook", all.to_vec()),
+    ]
+}
 
 fn builtin() -> Catalogue {
     use Sensitivity::{Internal, Personal, Sensitive};
@@ -687,6 +710,7 @@ fn builtin() -> Catalogue {
             Purpose::MARKETING,
             Purpose::BILLING,
             Purpose::FRAUD_PREVENTION,
+            Purpose::ANALYTICS,
         ],
         None,
     );
@@ -700,6 +724,7 @@ fn builtin() -> Catalogue {
             Purpose::IDENTITY_RESOLUTION,
             Purpose::MARKETING,
             Purpose::FRAUD_PREVENTION,
+            Purpose::ANALYTICS,
         ],
         None,
     );
@@ -919,8 +944,9 @@ fn builtin() -> Catalogue {
         &[],
         None,
     );
-    for (section, fields) in SECTIONS {
-        c.define_section(*section, fields.iter().cloned());
+    let all: Vec<FieldPath> = c.fields.keys().cloned().collect();
+    for (section, fields) in builtin_sections(&all) {
+        c.define_section(section, fields);
     }
     c
 }

@@ -491,7 +491,7 @@ impl<'a> Governor<'a> {
                 None => Some(format!(
                     "the catalogue does not say which fields section {name} is derived from"
                 )),
-                Some(fields) => fields.to_vec().iter().find_map(|f| match d.field(f) {
+                Some(fields) => fields.to_vec().iter().find_map(|f| match d.own(f) {
                     Decision::Allow => None,
                     Decision::Mask(_) => Some(format!(
                         "derived from {f}, which this requester may see only masked"
