@@ -654,6 +654,7 @@ fn strict_catalogue_mode_names_the_undeclared_field() {
     assert!(err.to_string().contains("identity.email"));
 }
 
+#[cfg(feature = "toml")]
 #[test]
 fn catalogue_and_policy_files() {
     let text = r#"
@@ -852,4 +853,41 @@ fn json_lines_sink_takes_every_governance_event() {
     assert_eq!(events.len(), g.fields.len() + g.withheld.len() + 3);
     assert!(events.iter().all(|e| e.actor == "agent-7" && e.at == now()));
     assert_eq!(leaks(&text, &zorabel_values()), Vec::<String>::new());
+}
+
+#[test]
+fn ingest_and_lineage_events_name_paths_and_tokens_only() {
+    let key = key();
+    let record = SourceRecord::new("crm", "zq-crm-4417")
+        .email("Zorabel.Quintavox+news@Mailbox-Zeta.com")
+        .custom("shoe_size", "38");
+    let checked = Catalogue::builtin()
+        .check(&record, CatalogueMode::Quarantine)
+        .unwrap();
+    let event = AuditEvent::ingested(now(), "ingest", &record.reference(), &checked, &key);
+    let AuditKind::Ingest {
+        fields,
+        quarantined,
+    } = &event.kind
+    else {
+        panic!("{event:?}")
+    };
+    assert_eq!(quarantined, &vec![FieldPath::custom("shoe_size").unwrap()]);
+    assert!(fields.contains(&FieldPath::EMAIL));
+    let json = serde_json::to_string(&event).unwrap();
+    assert_eq!(leaks(&json, &zorabel_values()), Vec::<String>::new());
+    assert!(!json.contains("38"));
+
+    // Registry lineage becomes audit events: new customers by token, merges and splits by ID.
+    let state = state();
+    let events: Vec<AuditEvent> = state
+        .registry
+        .events()
+        .iter()
+        .map(|e| AuditEvent::lineage(now(), "resolver", e, &key))
+        .collect();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| e.customer.is_some()));
+    let json = serde_json::to_string(&events).unwrap();
+    assert_eq!(leaks(&json, &zorabel_values()), Vec::<String>::new());
 }

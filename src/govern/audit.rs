@@ -7,9 +7,11 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::catalogue::CheckedRecord;
 use super::catalogue::Purpose;
 use super::mask::HostKey;
 use crate::model::{FieldPath, RecordRef};
+use crate::profile::LineageEvent;
 use crate::resolve::{ClusterExplanation, CustomerId, LinkExplanation, PairExplanation};
 
 /// A record as the audit trail names it: its source and a keyed hash of its key
@@ -226,6 +228,86 @@ impl AuditEvent {
             RecordToken::of(&pair.a, key),
             RecordToken::of(&pair.b, key),
         ])
+    }
+
+    /// The ingest event of a record checked against the catalogue: the fields it held and
+    /// those quarantined, by path.
+    pub fn ingested(
+        at: DateTime<Utc>,
+        actor: &str,
+        record: &RecordRef,
+        checked: &CheckedRecord,
+        key: &HostKey,
+    ) -> AuditEvent {
+        let mut fields = checked.record.present_fields();
+        let quarantined: Vec<FieldPath> =
+            checked.quarantined.iter().map(|q| q.path.clone()).collect();
+        fields.extend(quarantined.iter().cloned());
+        fields.sort();
+        fields.dedup();
+        AuditEvent::new(
+            at,
+            actor,
+            AuditKind::Ingest {
+                fields,
+                quarantined,
+            },
+        )
+        .records(vec![RecordToken::of(record, key)])
+    }
+
+    /// The events of one ID-registry lineage step: a merge of customers, a split, a new or a
+    /// retired customer (the anchor record of a new customer by token only).
+    pub fn lineage(
+        at: DateTime<Utc>,
+        actor: &str,
+        event: &LineageEvent,
+        key: &HostKey,
+    ) -> AuditEvent {
+        match event {
+            LineageEvent::Created { id, anchor } => AuditEvent::new(
+                at,
+                actor,
+                AuditKind::Merge {
+                    links: Vec::new(),
+                    refused: Vec::new(),
+                },
+            )
+            .reason("new customer")
+            .customer(id.clone())
+            .records(vec![RecordToken::of(anchor, key)]),
+            LineageEvent::Merged { survivor, absorbed } => AuditEvent::new(
+                at,
+                actor,
+                AuditKind::Merge {
+                    links: Vec::new(),
+                    refused: Vec::new(),
+                },
+            )
+            .reason(format!(
+                "customers {} merged into this one",
+                absorbed
+                    .iter()
+                    .map(|c| c.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .customer(survivor.clone()),
+            LineageEvent::Split { from, into } => AuditEvent::new(
+                at,
+                actor,
+                AuditKind::Split {
+                    into: Some(into.clone()),
+                },
+            )
+            .reason("records split off into another customer")
+            .customer(from.clone()),
+            LineageEvent::Retired { id } => {
+                AuditEvent::new(at, actor, AuditKind::Split { into: None })
+                    .reason("customer retired: no records left")
+                    .customer(id.clone())
+            }
+        }
     }
 
     /// The merge event of a cluster explanation: the links by record token and weight.

@@ -7,7 +7,6 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::fields::{take_field, take_unnamed_custom};
-use super::GovernError;
 use crate::model::{FieldPath, IdentifierKind, RecordRef, SourceRecord, SourceSystem};
 
 /// How sensitive a field is. Ordered from least to most sensitive.
@@ -540,12 +539,6 @@ impl Catalogue {
                 })
             }
         }
-    }
-}
-
-impl From<CatalogueError> for GovernError {
-    fn from(e: CatalogueError) -> Self {
-        GovernError::Catalogue(e)
     }
 }
 

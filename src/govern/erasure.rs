@@ -180,6 +180,35 @@ fn erase<E: Erasable + ?Sized>(
 /// Erasure removes records, rebuilds the affected profiles from what remains, scrubs the
 /// registry and drops the resolution (its index held the erased values); call
 /// [`BatchState::rebuild`] to re-resolve.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use customer360::govern::{BatchState, Erasable, HostKey, MemoryAuditSink, Requester, SuppressionList};
+/// use customer360::profile::ProfileBuilder;
+/// use customer360::{PersonName, Resolver, SourceRecord};
+///
+/// let records = vec![
+///     SourceRecord::new("crm", "1").name(PersonName::from_parts("Ann", "Lee")).email("ann.lee@mail-example.com"),
+///     SourceRecord::new("shop", "2").name(PersonName::from_parts("Ann", "Lee")).email("ANN.LEE@mail-example.com"),
+///     SourceRecord::new("crm", "3").name(PersonName::from_parts("Bo", "Kim")).email("bo.kim@mail-example.com"),
+/// ];
+/// let resolver = Resolver::builder().build()?;
+/// let mut state = BatchState::resolve(records, &resolver, ProfileBuilder::default())?;
+/// let ann = state.registry.id_of(&state.records[0].reference()).unwrap().clone();
+///
+/// let mut list = SuppressionList::new(HostKey::new(b"host secret, 16+ bytes".to_vec())?);
+/// let mut audit = MemoryAuditSink::default();
+/// let who = Requester::new("dpo", "privacy", "legal", Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap());
+/// let report = state.erase_customer(&ann, &who, "request 14", &mut list, &mut audit)?;
+/// assert_eq!(report.records.len(), 2);
+/// state.rebuild(&resolver)?;
+/// assert_eq!(state.records.len(), 1);
+/// assert!(!serde_json::to_string(&state.profiles).unwrap().contains("ann"));
+/// assert!(!serde_json::to_string(audit.events()).unwrap().contains("ann"));
+/// // Ann is recognised if a system sends her again.
+/// assert!(list.check(&SourceRecord::new("app", "9").email("ann.lee@mail-example.com")).is_some());
+/// # Ok::<(), customer360::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct BatchState {
     /// The source records.

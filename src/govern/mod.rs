@@ -101,7 +101,7 @@ pub use view::{
 pub enum GovernError {
     /// The catalogue could not be loaded, or a record broke it.
     #[error(transparent)]
-    Catalogue(CatalogueError),
+    Catalogue(#[from] CatalogueError),
     /// The access policy could not be loaded.
     #[error(transparent)]
     Policy(#[from] PolicyError),
