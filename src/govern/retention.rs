@@ -70,7 +70,8 @@ const DATED: [&str; 9] = [
 ///   from the record.
 ///
 /// Items without a time are kept (and records without `observed_at` counted in the
-/// report). Each changed record gets one retention event in `sink`, naming fields and
+/// report). Profiles and matching indexes are derived from records: rebuild them after a
+/// purge ([`BatchState::rebuild`](super::BatchState::rebuild)). Each changed record gets one retention event in `sink`, naming fields and
 /// counts; the event is written before the record changes.
 ///
 /// ```
