@@ -368,3 +368,36 @@ proptest! {
         prop_assert!(list.check(&back[0]).is_some());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Masking never panics on any text in any field, and a partial mask never shows a
+    /// value of three or more characters whole.
+    #[test]
+    fn masks_never_panic(value in "\\PC{0,40}", keep in 0usize..10, path in 0usize..6) {
+        let paths = [
+            FieldPath::EMAIL,
+            FieldPath::PHONE,
+            FieldPath::ADDRESS,
+            FieldPath::BIRTH_DATE,
+            FieldPath::NAME,
+            FieldPath::NOTES,
+        ];
+        let key = key();
+        for style in [
+            MaskStyle::Redact,
+            MaskStyle::Partial { keep_last: keep },
+            MaskStyle::Pseudonym,
+            MaskStyle::Generalise,
+        ] {
+            let masked = style.apply(&paths[path], &value, &key);
+            prop_assert!(!masked.is_empty());
+        }
+        let trimmed = value.trim();
+        if trimmed.chars().count() >= 3 && !trimmed.contains('•') {
+            let partial = MaskStyle::Partial { keep_last: keep }.apply(&paths[path], &value, &key);
+            prop_assert!(!partial.contains(trimmed), "{} -> {}", value, partial);
+        }
+    }
+}
