@@ -369,9 +369,7 @@ fn scan(state: &BatchState, audit: &MemoryAuditSink, list: &SuppressionList) -> 
     let mut out = String::new();
     out += &serde_json::to_string(&state.records).unwrap();
     out += &serde_json::to_string(&state.profiles).unwrap();
-    // The registry's maps are keyed by record references, which JSON cannot key by; its
-    // Debug form prints every field.
-    out += &format!("{:?}", state.registry);
+    out += &serde_json::to_string(&state.registry).unwrap();
     if let Some(resolution) = &state.resolution {
         for (id, _) in resolution.customers() {
             out += &serde_json::to_string(&resolution.explain_customer(&id)).unwrap();

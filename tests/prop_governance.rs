@@ -291,12 +291,11 @@ proptest! {
     }
 }
 
-/// Everything a host keeps, serialised (the registry by its Debug form: its maps are keyed
-/// by record references, which JSON cannot key by).
+/// Everything a host keeps, serialised.
 fn scan(state: &BatchState, audit: &MemoryAuditSink, list: &SuppressionList) -> String {
     let mut out = serde_json::to_string(&state.records).unwrap();
     out += &serde_json::to_string(&state.profiles).unwrap();
-    out += &format!("{:?}", state.registry);
+    out += &serde_json::to_string(&state.registry).unwrap();
     if let Some(resolution) = &state.resolution {
         for (id, _) in resolution.customers() {
             out += &serde_json::to_string(&resolution.explain_customer(&id)).unwrap();

@@ -117,6 +117,9 @@ struct IdInfo {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdRegistry {
+    /// Serialised as a list of pairs: a record reference is a struct, and JSON object keys
+    /// must be strings.
+    #[serde(with = "pairs")]
     records: BTreeMap<RecordRef, CustomerId>,
     ids: BTreeMap<CustomerId, IdInfo>,
     aliases: BTreeMap<CustomerId, CustomerId>,
@@ -344,10 +347,47 @@ impl IdRegistry {
     }
 }
 
+/// A map serialised as a sequence of `(key, value)` pairs, for maps whose keys are not
+/// strings (JSON object keys must be).
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(map.iter())
+    }
+
+    pub(super) fn deserialize<'de, K, V, D>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn registry_round_trips_through_json() {
+        let mut registry = IdRegistry::default();
+        registry.assign(vec![vec![m("1", 1), m("2", 2)], vec![m("3", 3)]]);
+        registry.assign(vec![vec![m("1", 1), m("2", 2), m("3", 3)]]);
+        let json = serde_json::to_string(&registry).expect("record-keyed maps serialise as pairs");
+        let back: IdRegistry = serde_json::from_str(&json).expect("and read back");
+        assert_eq!(back, registry);
+        assert_eq!(back.id_of(&m("3", 3).0), registry.id_of(&m("3", 3).0));
+    }
 
     fn m(key: &str, day: u32) -> Member {
         (
