@@ -889,3 +889,146 @@ fn ingest_and_lineage_events_name_paths_and_tokens_only() {
     let json = serde_json::to_string(&events).unwrap();
     assert_eq!(leaks(&json, &zorabel_values()), Vec::<String>::new());
 }
+
+/// A note, a call topic, a feedback-free call note and a custom attribute that carry an
+/// e-mail, a phone number, an IBAN and a card number.
+fn chatty_records() -> Vec<SourceRecord> {
+    let mut call = Interaction::new("call-cx-1", at(2026, 3, 9), Channel::Call);
+    call.topic = Some("refund to GB82 WEST 1234 5698 7654 32 please".into());
+    call.soft.notes.push(Note {
+        at: Some(at(2026, 3, 9)),
+        author: None,
+        text: "paid with 4111-1111-1111-1111, call back on (07700) 900-321".into(),
+    });
+    let mut crm = SourceRecord::new("crm", "cx-1")
+        .observed_at(at(2026, 1, 5))
+        .name(PersonName::from_parts("Cassio", "Xerandel"))
+        .email("Cassio.Xerandel@Inbox-Kappa.com")
+        .phone("+44 7700 900321")
+        .custom("contact_hint", "write to cassio.xerandel@inbox-kappa.com")
+        .interaction(call);
+    crm.notes.push(Note {
+        at: Some(at(2026, 3, 8)),
+        author: None,
+        text: "Wants mail at cassio.xerandel@inbox-kappa.com, or ring +44 7700 900321.".into(),
+    });
+    vec![crm]
+}
+
+/// Everything personal the free text of `chatty_records` holds, raw and normalised.
+fn chatty_values() -> Vec<String> {
+    [
+        "cassio.xerandel@inbox-kappa.com",
+        "+44 7700 900321",
+        "+447700900321",
+        "7700900321",
+        "(07700) 900-321",
+        "900-321",
+        "GB82 WEST 1234 5698 7654 32",
+        "GB82WEST12345698765432",
+        "4111-1111-1111-1111",
+        "4111111111111111",
+    ]
+    .iter()
+    .map(|s| s.to_lowercase())
+    .collect()
+}
+
+fn chatty_catalogue() -> Catalogue {
+    let mut c = Catalogue::builtin();
+    c.define(
+        FieldDefinition::new(
+            FieldPath::custom("contact_hint").unwrap(),
+            "How the customer likes to be contacted, as an agent wrote it",
+            ValueType::Text,
+            Sensitivity::Personal,
+        )
+        .purposes(["service"]),
+    );
+    c
+}
+
+/// Stewards see everything, sensitive notes included, except the contact field `masked`.
+fn steward_policy(contact: Decision) -> TablePolicy {
+    TablePolicy::new()
+        .rule("steward", "service", Sensitivity::ALL, Decision::Allow)
+        .field_rule(FieldPath::EMAIL, "steward", "service", contact.clone())
+        .field_rule(FieldPath::PHONE, "steward", "service", contact)
+}
+
+#[test]
+fn free_text_shows_no_denied_email_phone_card_or_iban() {
+    let records = chatty_records();
+    let refs: Vec<&SourceRecord> = records.iter().collect();
+    let profile = ProfileBuilder::default().merge(CustomerId("C9".into()), &refs);
+    let view = Customer360::build(&profile, &refs, &ViewContext::new(now()));
+    // Without governance the values are there to be found, in the view and in the profile.
+    let raw = serde_json::to_string(&view).unwrap() + &serde_json::to_string(&profile).unwrap();
+    assert!(leaks(&raw, &chatty_values()).len() >= 7, "{raw}");
+
+    let (catalogue, key) = (chatty_catalogue(), key());
+    let policy = steward_policy(Decision::Deny("not for stewards".into()));
+    let governor = Governor::new(&catalogue, &policy, &key);
+    let who = Requester::new("s1", "steward", "service", now());
+    let mut audit = MemoryAuditSink::default();
+    let g360 = governor.customer360(&who, &view, &mut audit).unwrap();
+    let gprofile = governor.profile(&who, &profile, &mut audit).unwrap();
+    for json in [
+        serde_json::to_string(&g360).unwrap(),
+        serde_json::to_string(&gprofile).unwrap(),
+    ] {
+        assert_eq!(
+            leaks(&json, &chatty_values()),
+            Vec::<String>::new(),
+            "{json}"
+        );
+    }
+    // The text around them is shown: history (notes) and current (topics) are not withheld.
+    let history = g360.sections["history"].to_string();
+    assert!(
+        history.contains("Wants mail at [redacted], or ring [redacted]."),
+        "{history}"
+    );
+    assert!(
+        history.contains("paid with [redacted], call back on [redacted]"),
+        "{history}"
+    );
+    let current = g360.sections["current"].to_string();
+    assert!(current.contains("refund to [redacted] please"), "{current}");
+    let hint = &gprofile.fields[&FieldPath::custom("contact_hint").unwrap()];
+    assert_eq!(hint.values[0].value, "write to [redacted]");
+    // The trail says e-mail and phone were found in free text, and repeats no value.
+    let trail = serde_json::to_string(audit.events()).unwrap();
+    assert!(trail.contains("identity.email in free text"), "{trail}");
+    assert_eq!(leaks(&trail, &chatty_values()), Vec::<String>::new());
+}
+
+#[test]
+fn free_text_pseudonyms_join_the_identity_fields() {
+    let records = chatty_records();
+    let refs: Vec<&SourceRecord> = records.iter().collect();
+    let profile = ProfileBuilder::default().merge(CustomerId("C9".into()), &refs);
+    let view = Customer360::build(&profile, &refs, &ViewContext::new(now()));
+    let (catalogue, key) = (chatty_catalogue(), key());
+    let policy = steward_policy(Decision::Mask(MaskStyle::Pseudonym));
+    let governor = Governor::new(&catalogue, &policy, &key);
+    let who = Requester::new("s1", "steward", "service", now());
+    let g = governor
+        .customer360(&who, &view, &mut MemoryAuditSink::default())
+        .unwrap();
+    let json = serde_json::to_string(&g).unwrap();
+    assert_eq!(
+        leaks(&json, &chatty_values()),
+        Vec::<String>::new(),
+        "{json}"
+    );
+    let email = &g.identity[&FieldPath::EMAIL].values[0].value;
+    let phone = &g.identity[&FieldPath::PHONE].values[0].value;
+    assert!(email.starts_with("ps_") && phone.starts_with("ps_"));
+    let history = g.sections["history"].to_string();
+    // The note's address is written in lower case, the field's in mixed case: one pseudonym.
+    assert!(
+        history.contains(&format!("Wants mail at {email}, or ring {phone}.")),
+        "{history}"
+    );
+}

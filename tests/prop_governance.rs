@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, TimeZone, Utc};
 use customer360::govern::{
-    BatchState, Catalogue, Decision, Erasable, Governor, HostKey, MaskStyle, MemoryAuditSink,
-    Requester, Sensitivity, SuppressionList, TablePolicy,
+    BatchState, Catalogue, Decision, Erasable, FreeTextScrubber, Governor, HostKey, MaskStyle,
+    MemoryAuditSink, Requester, Sensitivity, SuppressionList, TablePolicy, TextFindingKind,
 };
 use customer360::normalize::EmailNormalizer;
 use customer360::profile::ProfileBuilder;
@@ -109,11 +109,13 @@ fn at(d: u32) -> DateTime<Utc> {
 fn records_of(p: &Person, sources: [&str; 2]) -> Vec<SourceRecord> {
     let email = format!("{}@{}.com", p.email_local, p.email_domain);
     let mut call = Interaction::new(format!("call-{}", p.keys[0]), at(8), Channel::Call);
-    call.topic = Some(p.topic.clone());
+    // Free text carries the e-mail and the phone too (issue 5 follow-up: a scanner masks
+    // them as their fields are masked).
+    call.topic = Some(format!("{} via {email}", p.topic));
     call.soft.notes.push(Note {
         at: Some(at(8)),
         author: None,
-        text: p.call_note.clone(),
+        text: format!("{} ring {}", p.call_note, p.phone),
     });
     let mut a = SourceRecord::new(sources[0], p.keys[0].as_str())
         .observed_at(at(1))
@@ -137,7 +139,12 @@ fn records_of(p: &Person, sources: [&str; 2]) -> Vec<SourceRecord> {
     a.notes.push(Note {
         at: Some(at(7)),
         author: None,
-        text: p.note.clone(),
+        text: format!(
+            "{} mail {} or {}.",
+            p.note,
+            email.to_uppercase(),
+            p.phone.replace(' ', "-")
+        ),
     });
     let mut b = SourceRecord::new(sources[1], p.keys[1].as_str())
         .observed_at(at(2))
@@ -238,7 +245,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
     /// Under a random policy, the serialised governed profile and 360 view hold none of
-    /// the raw or normalised values of any field the policy does not allow whole.
+    /// the raw or normalised values of any field the policy does not allow whole, not even
+    /// inside notes and topics that quote the e-mail and the phone.
     #[test]
     fn governed_views_leak_nothing_denied(
         p in person(),
@@ -398,5 +406,34 @@ proptest! {
             let partial = MaskStyle::Partial { keep_last: keep }.apply(&paths[path], &value, &key);
             prop_assert!(!partial.contains(trimmed), "{} -> {}", value, partial);
         }
+    }
+
+    /// The free-text scanner never panics, reports sorted, non-overlapping spans on
+    /// character boundaries, and finds an e-mail and a phone number planted in any text.
+    #[test]
+    fn scanner_finds_planted_values_in_any_text(
+        before in "\\PC{0,30}",
+        after in "\\PC{0,30}",
+        local in "[a-z][a-z0-9._]{0,10}[a-z0-9]",
+        domain in "[a-z]{2,10}\\.(com|org|co\\.uk)",
+        phone in "[1-9][0-9]{2}[ -][0-9]{3}[ -][0-9]{4}",
+    ) {
+        let s = FreeTextScrubber::new();
+        for text in [before.clone(), after.clone()] {
+            let found = s.find(&text);
+            let mut end = 0;
+            for f in &found {
+                prop_assert!(f.span.start >= end && f.span.end > f.span.start);
+                prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+                end = f.span.end;
+            }
+        }
+        let email = format!("{local}@{domain}");
+        let text = format!("{before} {email} ; {phone} {after}");
+        let masked = s.replace(&text, |_| "#".into());
+        prop_assert!(!masked.contains(&email), "{}", masked);
+        prop_assert!(!masked.contains(&phone), "{}", masked);
+        let kinds: Vec<TextFindingKind> = s.find(&text).iter().map(|f| f.kind).collect();
+        prop_assert!(kinds.contains(&TextFindingKind::Email), "{:?}", kinds);
     }
 }

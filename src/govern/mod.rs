@@ -9,6 +9,7 @@
 //! | access | [`AccessPolicy`], [`TablePolicy`], [`Decision`] | allow, mask or deny each field for a role and purpose; deny by default |
 //! | masking | [`MaskStyle`], [`HostKey`] | redact, last characters, keyed pseudonym, generalise |
 //! | governed views | [`Governor`], [`GovernedProfile`], [`GovernedCustomer360`] | a [`Profile`](crate::profile::Profile) or [`Customer360`](crate::Customer360) with the policy applied field by field (section by section for derived sections) |
+//! | free text | [`TextScanner`], [`FreeTextScrubber`] | e-mails, phone numbers, cards and IBANs written into notes and topics, masked as their fields are |
 //! | consent | [`ConsentLedger`], [`ConsentRecord`], [`ConsentAnswer`] | per purpose, merged by a stated rule, "may we contact now?" in one call |
 //! | erasure | [`Erasable`], [`BatchState`], [`SuppressionList`] | the right to be forgotten, with keyed-hash suppression of re-ingested records |
 //! | retention | [`purge_expired`], [`Clock`] | purge what is past its catalogue retention |
@@ -64,6 +65,7 @@ mod erasure;
 mod fields;
 mod mask;
 mod retention;
+mod scrub;
 mod subject;
 mod view;
 
@@ -89,6 +91,7 @@ pub use erasure::{
 };
 pub use mask::{pseudonym_basis, HostKey, MaskStyle, REDACTED};
 pub use retention::{purge_expired, Clock, FixedClock, RetentionReport};
+pub use scrub::{FreeTextScrubber, TextFinding, TextFindingKind, TextScanner};
 pub use subject::{subject_access, SubjectAccessReport, SubjectField, SubjectValue};
 pub use view::{
     GovernedCustomer360, GovernedField, GovernedProfile, GovernedSource, GovernedValue, Governor,

@@ -1,6 +1,7 @@
 //! Governed views: a profile or a 360 view with the access policy applied field by field.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::access::{AccessPolicy, AccessRequest, AccessTarget, Decision};
 use super::audit::{AuditEvent, AuditKind, AuditSink};
 use super::catalogue::{Catalogue, Purpose};
-use super::mask::{HostKey, MaskStyle};
+use super::mask::{HostKey, MaskStyle, REDACTED};
+use super::scrub::{replace_findings, FreeTextScrubber, TextFinding, TextScanner};
 use super::GovernError;
 use crate::model::{FieldPath, RecordRef};
 use crate::profile::{MergedField, Profile, SurvivingValue};
@@ -135,11 +137,20 @@ pub struct GovernedCustomer360 {
 /// A field is shown only if the catalogue declares the request's purpose for it and the
 /// policy allows (or masks) it. A field whose value contains other fields' values (the
 /// whole name contains the given name) gets the strictest of their decisions.
+///
+/// Free text that is shown (notes, topics, feedback comments, custom attributes, the text of
+/// every shown section of a 360 view) is scanned by a [`TextScanner`] ([`FreeTextScrubber`]
+/// unless [`Governor::scanner`] sets another): an e-mail address or phone number found in
+/// it is shown only as the requester may see `identity.email` / `identity.phone` (redacted
+/// when denied, pseudonymised with the same pseudonym when pseudonymised); card numbers and
+/// IBANs are always redacted. Record keys and source names in sections are not scanned:
+/// they are governed by `record.key` and `record.source`.
 #[derive(Clone, Copy)]
 pub struct Governor<'a> {
     catalogue: &'a Catalogue,
     policy: &'a dyn AccessPolicy,
     key: &'a HostKey,
+    scanner: Option<&'a dyn TextScanner>,
 }
 
 impl std::fmt::Debug for Governor<'_> {
@@ -166,7 +177,27 @@ struct Decider<'g, 'a> {
     subject: CustomerId,
     cache: BTreeMap<FieldPath, Decision>,
     events: Vec<AuditEvent>,
+    /// Fields already logged as found in free text, so each is logged once per view.
+    logged_text: BTreeSet<FieldPath>,
 }
+
+/// Fields that hold typed values rather than free text: their own decision governs them.
+fn is_typed(path: &FieldPath) -> bool {
+    [
+        FieldPath::EMAIL,
+        FieldPath::PHONE,
+        FieldPath::IDENTIFIER,
+        FieldPath::BIRTH_DATE,
+        FieldPath::SOURCE,
+        FieldPath::KEY,
+        FieldPath::OBSERVED_AT,
+    ]
+    .iter()
+    .any(|p| path.is_within(p))
+}
+
+/// Keys of section JSON whose strings are record references, governed by `record.*`.
+const RECORD_KEYS: [&str; 4] = ["record", "records", "source", "key"];
 
 impl Decider<'_, '_> {
     /// The decision for one path alone: purpose limitation, then the policy.
@@ -278,34 +309,98 @@ impl Decider<'_, '_> {
                     continue;
                 }
             };
-            let govern = |v: &SurvivingValue| GovernedValue {
-                value: match &style {
+            let free_text = !is_typed(&path);
+            let mut govern = |v: &SurvivingValue| {
+                let shown = match &style {
                     None => v.value.clone(),
                     Some(s) => s.apply(&path, &v.value, key),
-                },
-                qualifier: v.qualifier.clone(),
-                provenance: sources.govern(
-                    &v.provenance.record_ref(),
-                    v.provenance.observed_at,
-                    key,
-                ),
-                seen_in: v
-                    .seen_in
-                    .iter()
-                    .map(|r| sources.govern(r, None, key))
-                    .collect(),
+                };
+                GovernedValue {
+                    value: if free_text {
+                        let clean = match self.scrub(&shown) {
+                            Cow::Owned(c) => Some(c),
+                            Cow::Borrowed(_) => None,
+                        };
+                        clean.unwrap_or(shown)
+                    } else {
+                        shown
+                    },
+                    qualifier: v.qualifier.clone(),
+                    provenance: sources.govern(
+                        &v.provenance.record_ref(),
+                        v.provenance.observed_at,
+                        key,
+                    ),
+                    seen_in: v
+                        .seen_in
+                        .iter()
+                        .map(|r| sources.govern(r, None, key))
+                        .collect(),
+                }
             };
+            let values = values.iter().map(&mut govern).collect();
+            let alternatives = alternatives.iter().map(&mut govern).collect();
             out.insert(
                 path.clone(),
                 GovernedField {
-                    values: values.iter().map(govern).collect(),
-                    alternatives: alternatives.iter().map(govern).collect(),
+                    values,
+                    alternatives,
                     disagreement,
                     masked: style.clone(),
                 },
             );
         }
         out
+    }
+
+    /// `text` with every e-mail, phone, card and IBAN in it shown as the requester may see
+    /// the matching field; borrowed unchanged when nothing was found.
+    fn scrub<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        let builtin;
+        let scanner: &dyn TextScanner = match self.governor.scanner {
+            Some(s) => s,
+            None => {
+                builtin = FreeTextScrubber::new();
+                &builtin
+            }
+        };
+        let key = self.governor.key;
+        replace_findings(scanner, text, |f: &TextFinding| {
+            let Some(path) = f.kind.governing_field() else {
+                return Cow::Borrowed(REDACTED);
+            };
+            let decision = self.field(&path);
+            if self.logged_text.insert(path.clone()) {
+                self.log(format!("{path} in free text"), &decision);
+            }
+            match decision {
+                Decision::Allow => text
+                    .get(f.span.clone())
+                    .map_or(Cow::Borrowed(REDACTED), Cow::Borrowed),
+                Decision::Mask(style) => Cow::Owned(style.apply(&path, &f.value, key)),
+                Decision::Deny(_) => Cow::Borrowed(REDACTED),
+            }
+        })
+    }
+
+    /// Scrub every string of a section's JSON, except record references.
+    fn scrub_json(&mut self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => {
+                if let Cow::Owned(clean) = self.scrub(s) {
+                    *s = clean;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_json(v)),
+            serde_json::Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    if !RECORD_KEYS.contains(&k.as_str()) {
+                        self.scrub_json(v);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     fn flush(self, sink: &mut dyn AuditSink) -> Result<(), GovernError> {
@@ -371,7 +466,16 @@ impl<'a> Governor<'a> {
             catalogue,
             policy,
             key,
+            scanner: None,
         }
+    }
+
+    /// Scan free text with `scanner` instead of the built-in [`FreeTextScrubber`] (for
+    /// example one that knows the national ID formats of the host's market, or a
+    /// `FreeTextScrubber::with_phone_region` so local numbers pseudonymise like E.164 ones).
+    pub fn scanner(mut self, scanner: &'a dyn TextScanner) -> Self {
+        self.scanner = Some(scanner);
+        self
     }
 
     fn decider<'g>(&'g self, who: &'g Requester, subject: &CustomerId) -> Decider<'g, 'a> {
@@ -381,6 +485,7 @@ impl<'a> Governor<'a> {
             subject: subject.clone(),
             cache: BTreeMap::new(),
             events: Vec::new(),
+            logged_text: BTreeSet::new(),
         }
     }
 
@@ -504,7 +609,8 @@ impl<'a> Governor<'a> {
             match denial {
                 None => {
                     d.log(target, &Decision::Allow);
-                    if let Some(value) = section_value(view, name) {
+                    if let Some(mut value) = section_value(view, name) {
+                        d.scrub_json(&mut value);
                         sections.insert(name.to_owned(), value);
                     }
                 }
