@@ -285,13 +285,16 @@ fn governed_360_leaks_nothing_through_any_section() {
     // `current` draws only on record keys, orders and interactions: shown.
     assert!(governed.sections.contains_key("current"));
     assert!(json.contains("K-77"));
-    // `history` draws on notes (sensitive, denied), `relationships` on masked contacts.
-    for s in ["history", "relationships", "flags", "outlook"] {
-        assert!(!governed.sections.contains_key(s), "{s}");
-        assert!(governed
-            .withheld
-            .iter()
-            .any(|w| w.target == format!("section {s}")));
+    // `history` draws on notes (sensitive, denied).
+    assert!(!governed.sections.contains_key("history"));
+    assert!(governed
+        .withheld
+        .iter()
+        .any(|w| w.target == "section history"));
+    // The built-in flags and outlook read interactions, facts, soft data and record keys
+    // only, all allowed to agents; relationships are governed entry by entry.
+    for s in ["relationships", "flags", "outlook"] {
+        assert!(governed.sections.contains_key(s), "{s}");
     }
     assert_eq!(
         governed.identity[&FieldPath::PHONE].values[0].value,
@@ -1031,4 +1034,173 @@ fn free_text_pseudonyms_join_the_identity_fields() {
         history.contains(&format!("Wants mail at {email}, or ring {phone}.")),
         "{history}"
     );
+}
+
+/// A household: two profiles sharing an e-mail and a family name, each with a customer number.
+fn household() -> (Vec<SourceRecord>, Vec<customer360::profile::Profile>) {
+    let a = SourceRecord::new("crm", "hh-1")
+        .name(PersonName::from_parts("Ilsabet", "Marrowvane"))
+        .email("marrowvanes@home-lambda.org")
+        .identifier(Identifier::new(IdentifierKind::Customer, "CN-55102"));
+    let b = SourceRecord::new("crm", "hh-2")
+        .name(PersonName::from_parts("Torvald", "Marrowvane"))
+        .email("marrowvanes@home-lambda.org");
+    let records = vec![a, b];
+    let profiles = vec![
+        ProfileBuilder::default().merge(CustomerId("H1".into()), &[&records[0]]),
+        ProfileBuilder::default().merge(CustomerId("H2".into()), &[&records[1]]),
+    ];
+    (records, profiles)
+}
+
+#[test]
+fn relationships_show_masked_evidence_entry_by_entry() {
+    use customer360::view::{RelationshipIndex, RelationshipKind};
+    let (records, profiles) = household();
+    let index = RelationshipIndex::build(&profiles);
+    let view = Customer360::build(
+        &profiles[0],
+        &[&records[0]],
+        &ViewContext::new(now()).relationships(&index),
+    );
+    assert_eq!(view.relationships.related.len(), 1);
+    assert_eq!(
+        view.relationships.related[0].kind,
+        RelationshipKind::Household
+    );
+    let (catalogue, key) = (catalogue(), key());
+    let who = Requester::new("a1", "agent", "service", now());
+    let base = || {
+        TablePolicy::new().rule(
+            "agent",
+            "service",
+            [
+                Sensitivity::Public,
+                Sensitivity::Internal,
+                Sensitivity::Personal,
+            ],
+            Decision::Allow,
+        )
+    };
+
+    // E-mail pseudonymised, family name denied, customer numbers shown last digits only.
+    let policy = base()
+        .field_rule(
+            FieldPath::EMAIL,
+            "agent",
+            "service",
+            Decision::Mask(MaskStyle::Pseudonym),
+        )
+        .field_rule(
+            FieldPath::NAME_FAMILY,
+            "agent",
+            "service",
+            Decision::Deny("no".into()),
+        )
+        .field_rule(
+            FieldPath::identifier(&IdentifierKind::Customer),
+            "agent",
+            "service",
+            Decision::Mask(MaskStyle::Partial { keep_last: 2 }),
+        );
+    let governor = Governor::new(&catalogue, &policy, &key);
+    let g = governor
+        .customer360(&who, &view, &mut MemoryAuditSink::default())
+        .unwrap();
+    let json = serde_json::to_string(&g).unwrap().to_lowercase();
+    for v in ["marrowvanes@home-lambda.org", "marrowvane", "cn-55102"] {
+        assert!(!json.contains(v), "{v} in {json}");
+    }
+    let rel = &g.sections["relationships"];
+    assert_eq!(rel["related"][0]["other"], "H2");
+    let pseudonym = &g.identity[&FieldPath::EMAIL].values[0].value;
+    // The evidence carries the same pseudonym as the identity section: it joins.
+    assert_eq!(
+        rel["related"][0]["evidence"],
+        serde_json::json!([format!("e-mail {pseudonym:?}")])
+    );
+    assert_eq!(rel["accounts"][0]["value"], "•••••02");
+    assert!(g
+        .withheld
+        .iter()
+        .any(|w| w.target == "section relationships (part)"));
+
+    // E-mail and family name denied: no evidence left, so no related profile; the account
+    // is denied too.
+    let policy = base()
+        .field_rule(
+            FieldPath::EMAIL,
+            "agent",
+            "service",
+            Decision::Deny("no".into()),
+        )
+        .field_rule(
+            FieldPath::NAME_FAMILY,
+            "agent",
+            "service",
+            Decision::Deny("no".into()),
+        )
+        .field_rule(
+            FieldPath::IDENTIFIER,
+            "agent",
+            "service",
+            Decision::Deny("no".into()),
+        );
+    let governor = Governor::new(&catalogue, &policy, &key);
+    let g = governor
+        .customer360(&who, &view, &mut MemoryAuditSink::default())
+        .unwrap();
+    let rel = &g.sections["relationships"];
+    assert_eq!(rel["related"], serde_json::json!([]));
+    assert_eq!(rel["accounts"], serde_json::json!([]));
+    let json = serde_json::to_string(&g).unwrap().to_lowercase();
+    assert!(
+        !json.contains("h2") && !json.contains("marrowvane"),
+        "{json}"
+    );
+}
+
+#[test]
+fn host_flags_need_their_own_declaration() {
+    use customer360::view::{Flag, FlagProvider, Severity, ViewInput};
+    struct Vip;
+    impl FlagProvider for Vip {
+        fn flags(&self, _view: &Customer360, input: &ViewInput<'_>) -> Vec<Flag> {
+            // Host code may read anything: here, the passport number.
+            let passport = input.records[0].identity.identifiers[0].value.clone();
+            vec![Flag::new(
+                "vip",
+                Severity::Info,
+                format!("VIP by passport {passport}"),
+            )]
+        }
+    }
+    let records = records();
+    let refs: Vec<&SourceRecord> = records[..1].iter().collect();
+    let profile = ProfileBuilder::default().merge(CustomerId("C1".into()), &refs);
+    let view = Customer360::build(&profile, &refs, &ViewContext::new(now()).flag_provider(Vip));
+    assert!(view.flags.has("vip"));
+    let (mut catalogue, key) = (catalogue(), key());
+    let (policy, who) = (
+        agent_policy(),
+        Requester::new("a1", "agent", "service", now()),
+    );
+
+    // Under the built-in catalogue the host flag draws on everything, passports included.
+    let g = Governor::new(&catalogue, &policy, &key)
+        .customer360(&who, &view, &mut MemoryAuditSink::default())
+        .unwrap();
+    let flags = g.sections["flags"].to_string();
+    assert!(
+        !flags.contains("vip") && !flags.contains("P99001234"),
+        "{flags}"
+    );
+    assert!(g.withheld.iter().any(|w| w.target == "section flags.host"));
+
+    // Declared as reading interactions only (the host vouches for its provider), it is shown.
+    catalogue.define_section("flags.host", [FieldPath::INTERACTIONS]);
+    let g = Governor::new(&catalogue, &policy, &key)
+        .customer360(&who, &view, &mut MemoryAuditSink::default())
+        .unwrap();
+    assert!(g.sections["flags"].to_string().contains("vip"));
 }

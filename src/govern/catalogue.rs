@@ -545,8 +545,17 @@ impl Catalogue {
 /// The sections of the 360 view and the fields each is derived from, exactly (a listed
 /// path does not imply its children: `current` reads interactions' topics and cases, their
 /// sentiment and mood, never their notes). A section is shown only when every field it draws
-/// on may be shown whole. `flags` and `outlook` run host code that can read everything, so
-/// they draw on every defined field, custom attributes included.
+/// on may be shown whole (`relationships` is governed entry by entry instead).
+///
+/// `flags` and `outlook` list what the built-in code reads: the computed flags read
+/// interactions (channel, direction, time, topic, case, outcome), sentiment, mood and NPS
+/// feedback, and name the record of each interaction as evidence (`record.source`,
+/// `record.key`); the built-in churn, next-best-action and offer models read the flags,
+/// insights, journey (orders, transactions, holdings) and current activity. Flags from a
+/// host [`FlagProvider`](crate::view::FlagProvider) are governed by the section
+/// `flags.host`, which draws on every defined field (host code can read anything) until the
+/// host declares what its providers read with [`Catalogue::define_section`]. A host that
+/// replaces the churn, next-best-action or offer model redefines `outlook` the same way.
 fn builtin_sections(all: &[FieldPath]) -> Vec<(&'static str, Vec<FieldPath>)> {
     let facts = [
         FieldPath::FACTS,
@@ -611,8 +620,26 @@ fn builtin_sections(all: &[FieldPath]) -> Vec<(&'static str, Vec<FieldPath>)> {
             ],
         ),
         ("journey", with(&[&[FieldPath::INTERACTIONS], &facts])),
-        ("flags", all.to_vec()),
-        ("outlook", all.to_vec()),
+        (
+            "flags",
+            vec![
+                FieldPath::SOURCE,
+                FieldPath::KEY,
+                FieldPath::INTERACTIONS,
+                FieldPath::SENTIMENT,
+                FieldPath::MOOD,
+                FieldPath::FEEDBACK,
+            ],
+        ),
+        ("flags.host", all.to_vec()),
+        (
+            "outlook",
+            with(&[
+                &[FieldPath::SOURCE, FieldPath::KEY, FieldPath::INTERACTIONS],
+                &facts,
+                &[FieldPath::SENTIMENT, FieldPath::MOOD, FieldPath::FEEDBACK],
+            ]),
+        ),
     ]
 }
 

@@ -8,7 +8,7 @@
 //! | catalogue | [`Catalogue`], [`FieldDefinition`], [`Sensitivity`], [`Purpose`] | meaning, sensitivity, owner, lineage, purposes and retention of every [`FieldPath`](crate::FieldPath); the ingest check ([`CatalogueMode`]) |
 //! | access | [`AccessPolicy`], [`TablePolicy`], [`Decision`] | allow, mask or deny each field for a role and purpose; deny by default |
 //! | masking | [`MaskStyle`], [`HostKey`] | redact, last characters, keyed pseudonym, generalise |
-//! | governed views | [`Governor`], [`GovernedProfile`], [`GovernedCustomer360`] | a [`Profile`](crate::profile::Profile) or [`Customer360`](crate::Customer360) with the policy applied field by field (section by section for derived sections) |
+//! | governed views | [`Governor`], [`GovernedProfile`], [`GovernedCustomer360`] | a [`Profile`](crate::profile::Profile) or [`Customer360`](crate::Customer360) with the policy applied field by field (relationships entry by entry, other derived sections whole) |
 //! | free text | [`TextScanner`], [`FreeTextScrubber`] | e-mails, phone numbers, cards and IBANs written into notes and topics, masked as their fields are |
 //! | consent | [`ConsentLedger`], [`ConsentRecord`], [`ConsentAnswer`] | per purpose, merged by a stated rule, "may we contact now?" in one call |
 //! | erasure | [`Erasable`], [`BatchState`], [`SuppressionList`] | the right to be forgotten, with keyed-hash suppression of re-ingested records |

@@ -15,7 +15,7 @@ use super::GovernError;
 use crate::model::{FieldPath, RecordRef};
 use crate::profile::{MergedField, Profile, SurvivingValue};
 use crate::resolve::CustomerId;
-use crate::view::Customer360;
+use crate::view::{Customer360, FlagOrigin, Relationships};
 
 /// Who asks for a governed view, in what role, for what purpose, and when (injected time
 /// for the audit trail).
@@ -110,9 +110,18 @@ pub struct GovernedProfile {
 }
 
 /// A [`Customer360`] with the access policy applied: the identity section field by field,
-/// every other section whole or not at all. A section is shown only when every field the
-/// catalogue says it is derived from ([`Catalogue::section_fields`]) may be shown whole;
-/// a section the catalogue does not map is withheld.
+/// `relationships` entry by entry, every other section whole or not at all.
+///
+/// - A whole section is shown only when every field the catalogue says it is derived from
+///   ([`Catalogue::section_fields`]) may be shown whole; a section the catalogue does not
+///   map is withheld.
+/// - `relationships`: each piece of evidence is shown as its field may be shown (masked in
+///   place, so pseudonyms join the identity section's) or dropped; a related profile with no
+///   evidence left is dropped; a linked account is governed by its identifier kind.
+/// - `flags`: flags from a host [`FlagProvider`](crate::view::FlagProvider) are kept only
+///   when the catalogue's `flags.host` section may be shown (under the built-in catalogue it
+///   draws on every field, until the host declares what its providers read).
+/// - Free text in every shown section is scanned (see [`Governor`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GovernedCustomer360 {
     /// The customer ID.
@@ -529,9 +538,10 @@ impl<'a> Governor<'a> {
         })
     }
 
-    /// The governed form of a 360 view for `who`: identity field by field, every other
-    /// section shown only if all the fields it is derived from may be shown whole. Every
-    /// decision is appended to `sink` before the view is returned.
+    /// The governed form of a 360 view for `who`: identity field by field, relationships
+    /// entry by entry, every other section shown only if all the fields it is derived from
+    /// may be shown whole (see [`GovernedCustomer360`]). Every decision is appended to `sink`
+    /// before the view is returned.
     pub fn customer360(
         &self,
         who: &Requester,
@@ -592,32 +602,50 @@ impl<'a> Governor<'a> {
         let mut sections = BTreeMap::new();
         for name in SECTIONS {
             let target = format!("section {name}");
-            let denial: Option<String> = match self.catalogue.section_fields(name) {
-                None => Some(format!(
-                    "the catalogue does not say which fields section {name} is derived from"
-                )),
-                Some(fields) => fields.to_vec().iter().find_map(|f| match d.own(f) {
-                    Decision::Allow => None,
-                    Decision::Mask(_) => Some(format!(
-                        "derived from {f}, which this requester may see only masked"
-                    )),
-                    Decision::Deny(reason) => {
-                        Some(format!("derived from {f}, which is withheld: {reason}"))
-                    }
-                }),
+            let denial = if name == "relationships" {
+                // Governed entry by entry (below); only an unmapped section is withheld whole.
+                self.catalogue.section_fields(name).is_none().then(|| {
+                    format!(
+                        "the catalogue does not say which fields section {name} is derived from"
+                    )
+                })
+            } else {
+                section_denial(&mut d, self.catalogue, name)
             };
-            match denial {
-                None => {
-                    d.log(target, &Decision::Allow);
-                    if let Some(mut value) = section_value(view, name) {
-                        d.scrub_json(&mut value);
-                        sections.insert(name.to_owned(), value);
+            if let Some(reason) = denial {
+                d.log(target.clone(), &Decision::Deny(reason.clone()));
+                withheld.push(Withheld { target, reason });
+                continue;
+            }
+            d.log(target, &Decision::Allow);
+            let value = match name {
+                "relationships" => {
+                    let related =
+                        governed_relationships(&mut d, &view.relationships, &mut withheld);
+                    // Every string left is a governed typed value, a customer ID or a source.
+                    sections.insert(name.to_owned(), related);
+                    continue;
+                }
+                "flags" => {
+                    let mut flags = view.flags.clone();
+                    if flags.flags.iter().any(|f| f.origin == FlagOrigin::Host) {
+                        let host = "flags.host";
+                        if let Some(reason) = section_denial(&mut d, self.catalogue, host) {
+                            flags.flags.retain(|f| f.origin != FlagOrigin::Host);
+                            let target = format!("section {host}");
+                            d.log(target.clone(), &Decision::Deny(reason.clone()));
+                            withheld.push(Withheld { target, reason });
+                        } else {
+                            d.log(format!("section {host}"), &Decision::Allow);
+                        }
                     }
+                    serde_json::to_value(&flags).ok()
                 }
-                Some(reason) => {
-                    d.log(target.clone(), &Decision::Deny(reason.clone()));
-                    withheld.push(Withheld { target, reason });
-                }
+                _ => section_value(view, name),
+            };
+            if let Some(mut value) = value {
+                d.scrub_json(&mut value);
+                sections.insert(name.to_owned(), value);
             }
         }
         let records = view
@@ -636,6 +664,108 @@ impl<'a> Governor<'a> {
             withheld,
         })
     }
+}
+
+/// Why a section may not be shown whole, if it may not: unmapped, or drawing on a field the
+/// requester may not see whole.
+fn section_denial(d: &mut Decider<'_, '_>, catalogue: &Catalogue, name: &str) -> Option<String> {
+    match catalogue.section_fields(name) {
+        None => Some(format!(
+            "the catalogue does not say which fields section {name} is derived from"
+        )),
+        Some(fields) => fields.to_vec().iter().find_map(|f| match d.own(f) {
+            Decision::Allow => None,
+            Decision::Mask(_) => Some(format!(
+                "derived from {f}, which this requester may see only masked"
+            )),
+            Decision::Deny(reason) => {
+                Some(format!("derived from {f}, which is withheld: {reason}"))
+            }
+        }),
+    }
+}
+
+/// The field a relationship evidence label names.
+fn evidence_field(label: &str) -> Option<FieldPath> {
+    match label {
+        "address" => Some(FieldPath::ADDRESS),
+        "landline" => Some(FieldPath::PHONE),
+        "e-mail" => Some(FieldPath::EMAIL),
+        "family name" => Some(FieldPath::NAME_FAMILY),
+        _ => None,
+    }
+}
+
+/// The relationships section governed entry by entry: each piece of evidence (`landline
+/// "+15551234567"`) shown as its field may be shown (masked in place, pseudonyms joining
+/// the identity section's), or dropped; a related profile with no evidence left is dropped;
+/// a linked account is governed by its identifier kind's field, its sources by
+/// `record.source`. The relationship kind says which kinds of values are shared, never the
+/// values.
+fn governed_relationships(
+    d: &mut Decider<'_, '_>,
+    relationships: &Relationships,
+    withheld: &mut Vec<Withheld>,
+) -> serde_json::Value {
+    let key = d.governor.key;
+    let mut r = relationships.clone();
+    let (mut dropped_evidence, mut dropped_related, mut dropped_accounts) = (0, 0, 0);
+    for rel in &mut r.related {
+        let before = rel.evidence.len();
+        rel.evidence = std::mem::take(&mut rel.evidence)
+            .into_iter()
+            .filter_map(|e| {
+                let quote = e.find('"')?;
+                let (label, quoted) = (e[..quote].trim(), &e[quote..]);
+                let path = evidence_field(label)?;
+                match d.field(&path) {
+                    Decision::Allow => Some(e),
+                    Decision::Mask(style) => {
+                        // The view quotes with Rust escapes; JSON reads all but control
+                        // characters, and an unreadable value is dropped, not shown.
+                        let value: String = serde_json::from_str(quoted).ok()?;
+                        Some(format!("{label} {:?}", style.apply(&path, &value, key)))
+                    }
+                    Decision::Deny(_) => None,
+                }
+            })
+            .collect();
+        dropped_evidence += before - rel.evidence.len();
+    }
+    r.related.retain(|rel| {
+        let keep = !rel.evidence.is_empty();
+        dropped_related += usize::from(!keep);
+        keep
+    });
+    let show_sources = matches!(d.field(&FieldPath::SOURCE), Decision::Allow);
+    r.accounts.retain_mut(|a| {
+        let path = FieldPath::identifier(&a.kind);
+        if !show_sources {
+            a.sources.clear();
+        }
+        match d.field(&path) {
+            Decision::Allow => true,
+            Decision::Mask(style) => {
+                a.value = style.apply(&path, &a.value, key);
+                true
+            }
+            Decision::Deny(_) => {
+                dropped_accounts += 1;
+                false
+            }
+        }
+    });
+    if dropped_evidence + dropped_accounts > 0 {
+        withheld.push(Withheld {
+            target: "section relationships (part)".to_owned(),
+            reason: format!(
+                "{dropped_evidence} piece(s) of evidence ({dropped_related} related profile(s) \
+                 left with none) and {dropped_accounts} linked account(s) are drawn from fields \
+                 this requester may not see"
+            ),
+        });
+    }
+    serde_json::to_value(&r).unwrap_or(serde_json::Value::Null)
 }
 
 fn section_value(view: &Customer360, name: &str) -> Option<serde_json::Value> {
