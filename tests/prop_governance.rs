@@ -11,7 +11,7 @@ use customer360::govern::{
 };
 use customer360::normalize::EmailNormalizer;
 use customer360::profile::ProfileBuilder;
-use customer360::view::{Customer360, ViewContext};
+use customer360::view::{Customer360, RelationshipIndex, ViewContext};
 use customer360::{
     Channel, CustomerId, FieldPath, Identifier, IdentifierKind, Interaction, Note, Order,
     PersonName, PostalAddress, Resolver, SourceRecord,
@@ -273,10 +273,28 @@ proptest! {
         let json = serde_json::to_string(&governed).unwrap();
         prop_assert_eq!(leaked(&json, &hidden), Vec::<String>::new(), "{}", json);
 
-        let view = Customer360::build(&profile, &refs, &ViewContext::new(now()));
+        // A household member sharing the family name and the e-mail, so that the
+        // relationships section carries both as evidence.
+        let member = SourceRecord::new("crm", "member-1")
+            .name(PersonName::from_parts("Oyvind", p.family.as_str()))
+            .email(format!("{}@{}.com", p.email_local, p.email_domain));
+        let others = [
+            profile.clone(),
+            ProfileBuilder::default().merge(CustomerId("C2".into()), &[&member]),
+        ];
+        let index = RelationshipIndex::build(&others);
+        let view = Customer360::build(&profile, &refs, &ViewContext::new(now()).relationships(&index));
+        prop_assert_eq!(view.relationships.related.len(), 1);
         let governed = governor.customer360(&who, &view, &mut audit).unwrap();
         let json = serde_json::to_string(&governed).unwrap();
         prop_assert_eq!(leaked(&json, &hidden), Vec::<String>::new(), "{}", json);
+        // The related profile stays while any of its evidence may be shown, masked or not.
+        let shown = |d: &Decision| !matches!(d, Decision::Deny(_));
+        let expected = usize::from(shown(&decisions[2]) || shown(&decisions[3]));
+        prop_assert_eq!(
+            governed.sections["relationships"]["related"].as_array().map(Vec::len),
+            Some(expected)
+        );
 
         // The audit trail repeats no value at all, allowed or not.
         let all: Vec<String> = values.iter().flat_map(|(_, v)| v.clone()).collect();
