@@ -291,8 +291,11 @@ fn iban_at(b: &[u8], i: usize) -> Option<usize> {
     {
         return None;
     }
+    // Group ends (byte index, characters so far); an IBAN has at most 34 characters, so at
+    // most 34 ends.
+    let mut ends = [(0usize, 0usize); 35];
+    let mut nends = 0;
     let mut chars = 0;
-    let mut ends = Vec::new();
     let mut j = i;
     while j < b.len() && chars < 34 {
         let c = b[j];
@@ -300,28 +303,31 @@ fn iban_at(b: &[u8], i: usize) -> Option<usize> {
             chars += 1;
             j += 1;
         } else if c == b' ' && j + 1 < b.len() && b[j + 1].is_ascii_alphanumeric() {
-            ends.push((j, chars));
+            ends[nends] = (j, chars);
+            nends += 1;
             j += 1;
         } else {
             break;
         }
     }
-    if j < b.len() && is_word(b[j]) {
-        // Touches a lower-case letter or more characters: only whole groups count.
-    } else {
-        ends.push((j, chars));
+    // Touching a lower-case letter or more characters: only whole groups count.
+    if j >= b.len() || !is_word(b[j]) {
+        ends[nends] = (j, chars);
+        nends += 1;
     }
-    ends.into_iter()
+    ends[..nends]
+        .iter()
         .rev()
-        .find(|&(end, n)| (15..=34).contains(&n) && mod97_ok(&b[i..end]))
-        .map(|(end, _)| end)
+        .find(|&&(end, n)| (15..=34).contains(&n) && mod97_ok(&b[i..end]))
+        .map(|&(end, _)| end)
 }
 
+/// The ISO 13616 check: the first four characters moved to the end, letters as 10–35, the
+/// number mod 97 is 1. `iban` starts with its four head characters (no spaces among them).
 fn mod97_ok(iban: &[u8]) -> bool {
-    let chars: Vec<u8> = iban.iter().copied().filter(|c| *c != b' ').collect();
-    let (head, rest) = chars.split_at(4);
+    let (head, rest) = iban.split_at(4);
     let mut r: u32 = 0;
-    for &c in rest.iter().chain(head) {
+    for &c in rest.iter().filter(|c| **c != b' ').chain(head) {
         let v = if c.is_ascii_digit() {
             u32::from(c - b'0')
         } else {
@@ -336,32 +342,38 @@ fn mod97_ok(iban: &[u8]) -> bool {
     r == 1
 }
 
-/// A phone-, card- or long-number-like run starting at `i`: its end and kind.
+/// At most this many separators in one number: longer runs are cut (and still reported).
+const MAX_SEPS: usize = 12;
+
+/// A phone-, card- or long-number-like run starting at `i`: its end and kind. Allocates
+/// nothing.
 fn number_at(b: &[u8], i: usize) -> Option<(usize, TextFindingKind)> {
     let mut j = i;
     if b[j] == b'+' {
         j += 1;
     }
-    let mut digits: Vec<u8> = Vec::new();
+    let mut n = 0;
     // (separator, digits in the group before it, where the run ends if cut before it)
-    let mut seps: Vec<(u8, usize, usize)> = Vec::new();
+    let mut seps = [(0u8, 0usize, 0usize); MAX_SEPS];
+    let mut nseps = 0;
     let mut group = 0;
     let mut open_paren = false;
     let mut end = j;
     while j < b.len() {
         let c = b[j];
         if c.is_ascii_digit() {
-            digits.push(c);
+            n += 1;
             group += 1;
             j += 1;
             end = j;
         } else if c == b'(' && !open_paren && group == 0 {
             open_paren = true;
             j += 1;
-        } else if c == b')' && open_paren && group > 0 {
+        } else if c == b')' && open_paren && group > 0 && nseps < MAX_SEPS {
             open_paren = false;
             j += 1;
-            seps.push((c, group, j));
+            seps[nseps] = (c, group, j);
+            nseps += 1;
             group = 0;
             end = j;
             // `(020) 7946`: a space may follow the parenthesis.
@@ -370,10 +382,12 @@ fn number_at(b: &[u8], i: usize) -> Option<(usize, TextFindingKind)> {
             }
         } else if matches!(c, b' ' | b'-' | b'.' | b'/')
             && group > 0
+            && nseps < MAX_SEPS
             && j + 1 < b.len()
             && (b[j + 1].is_ascii_digit() || b[j + 1] == b'(')
         {
-            seps.push((c, group, end));
+            seps[nseps] = (c, group, end);
+            nseps += 1;
             group = 0;
             j += 1;
         } else {
@@ -382,21 +396,26 @@ fn number_at(b: &[u8], i: usize) -> Option<(usize, TextFindingKind)> {
     }
     // A run that runs into a word (`call 555 1234 567x`) ends at the last separator before it.
     while end < b.len() && is_word(b[end]) {
-        let (_, before, cut) = seps.pop()?;
-        digits.truncate(digits.len() - group);
+        if nseps == 0 {
+            return None;
+        }
+        nseps -= 1;
+        let (_, before, cut) = seps[nseps];
+        n -= group;
         group = before;
         end = cut;
     }
-    let n = digits.len();
     if n < MIN_PHONE_DIGITS {
         return None;
     }
-    let groups: Vec<usize> = seps
-        .iter()
-        .map(|s| s.1)
-        .chain([group])
-        .filter(|&g| g > 0)
-        .collect();
+    let seps = &seps[..nseps];
+    let mut groups = [0usize; MAX_SEPS + 1];
+    let mut ngroups = 0;
+    for g in seps.iter().map(|s| s.1).chain([group]).filter(|&g| g > 0) {
+        groups[ngroups] = g;
+        ngroups += 1;
+    }
+    let groups = &groups[..ngroups];
     // Dates: 4-2-2 or 2-2-4 with one kind of separator.
     let date_like = groups.len() == 3
         && seps.iter().all(|s| s.0 != b' ' && s.0 == seps[0].0)
@@ -407,7 +426,7 @@ fn number_at(b: &[u8], i: usize) -> Option<(usize, TextFindingKind)> {
         return None;
     }
     let card_seps = seps.iter().all(|s| s.0 == b' ' || s.0 == b'-');
-    if (13..=19).contains(&n) && card_seps && b[i] != b'+' && luhn_ok(&digits) {
+    if (13..=19).contains(&n) && card_seps && b[i] != b'+' && luhn_ok(&b[i..end]) {
         return Some((end, TextFindingKind::Card));
     }
     if n > MAX_PHONE_DIGITS {
@@ -416,10 +435,12 @@ fn number_at(b: &[u8], i: usize) -> Option<(usize, TextFindingKind)> {
     Some((end, TextFindingKind::Phone))
 }
 
-fn luhn_ok(digits: &[u8]) -> bool {
-    let sum: u32 = digits
+/// The Luhn check over the digits of `text` (other bytes skipped).
+fn luhn_ok(text: &[u8]) -> bool {
+    let sum: u32 = text
         .iter()
         .rev()
+        .filter(|c| c.is_ascii_digit())
         .enumerate()
         .map(|(k, &d)| {
             let v = u32::from(d - b'0');
