@@ -1,4 +1,5 @@
 //! Small internal tools shared by the pipeline stages.
 
+pub(crate) mod fasthash;
 pub(crate) mod interner;
 pub(crate) mod rng;
