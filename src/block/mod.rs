@@ -237,17 +237,27 @@ impl LinkMode {
     }
 }
 
+/// The largest block the automatic limit keeps. A block of records sharing only a common name
+/// ("j smith", "mohammad rezaei") holds mostly different people, and a constant limit keeps the
+/// pairs per record constant as the data grows, so blocking stays linear in the number of
+/// records. Measured on generated data (100 000 and 1 000 000 records), limits between 20 and 40
+/// give the best pairwise F1; larger blocks add pairs, time and false links.
+const AUTOMATIC_LIMIT_CAP: usize = 32;
+
+/// Pairs per record the automatic limit allows across all blocks (before removing duplicates).
+const PAIRS_PER_RECORD: u64 = 10;
+
 /// The block-size limit chosen from the data: the largest size such that all blocks up to it
-/// give at most about 50 pairs per record, never below 16 and never above `max(32, 4·√n)`.
+/// give at most about [`PAIRS_PER_RECORD`] pairs per record, never below 16 and never above
+/// [`AUTOMATIC_LIMIT_CAP`].
 fn automatic_limit(sizes: &[usize], records: usize) -> usize {
-    let cap = 32usize.max((4.0 * (records as f64).sqrt()) as usize);
-    let budget = 50 * records as u64 + 10_000;
+    let budget = PAIRS_PER_RECORD * records as u64 + 10_000;
     let mut sorted: Vec<usize> = sizes.iter().copied().filter(|&s| s > 1).collect();
     sorted.sort_unstable();
     let mut pairs = 0u64;
     let mut limit = 16;
     for s in sorted {
-        if s > cap {
+        if s > AUTOMATIC_LIMIT_CAP {
             break;
         }
         pairs += (s as u64) * (s as u64 - 1) / 2;
