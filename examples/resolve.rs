@@ -4,7 +4,8 @@
 //! cargo run --release --example resolve -- INPUT.csv [--output OUT.csv] [--map COLUMN=KIND]...
 //!     [--id-column NAME] [--source-column NAME] [--model MODEL.json] [--save-model MODEL.json]
 //!     [--threshold P] [--explain ID1,ID2]
-//!     [--region XX] [--mode dedupe|link|both] [--truth TRUTH.csv]
+//!     [--region XX] [--mode dedupe|link|both] [--truth TRUTH.csv] [--max-block-size N]
+//!     [--random-pairs N]
 //! ```
 //!
 //! - Columns map to attribute kinds by their names (first_name, surname, email, phone, dob,
@@ -15,6 +16,9 @@
 //!   standard output).
 //! - `--model` scores with a saved model instead of training on the input; `--save-model`
 //!   writes the model used. `--threshold` is the match probability (default 0.95).
+//! - `--max-block-size N` drops blocking keys shared by more than N records (default: chosen
+//!   from the data); `--random-pairs N` samples N random pairs for the `u` probabilities
+//!   (default: chosen from the number of records).
 //! - `--explain ID1,ID2` prints why two records do or do not match.
 //! - `--truth` (a CSV of `record_id,<entity>`) prints pairwise and B-cubed precision, recall
 //!   and F1 against it.
@@ -43,7 +47,8 @@ const SAMPLE_TRUTH: &str = concat!(
 
 const USAGE: &str = "usage: resolve [INPUT.csv] [--output OUT.csv] [--map COLUMN=KIND]... \
 [--id-column NAME] [--source-column NAME] [--model MODEL.json] [--save-model MODEL.json] \
-[--threshold P] [--explain ID1,ID2] [--region XX] [--mode dedupe|link|both] [--truth TRUTH.csv]";
+[--threshold P] [--explain ID1,ID2] [--region XX] [--mode dedupe|link|both] [--truth TRUTH.csv] \
+[--max-block-size N] [--random-pairs N]";
 
 struct Args {
     input: Option<PathBuf>,
@@ -56,6 +61,8 @@ struct Args {
     region: Option<Region>,
     mode: LinkMode,
     truth: Option<PathBuf>,
+    max_block_size: Option<usize>,
+    random_pairs: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -70,6 +77,8 @@ fn parse_args() -> Result<Args, String> {
         region: None,
         mode: LinkMode::DeduplicateAndLink,
         truth: None,
+        max_block_size: None,
+        random_pairs: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -118,6 +127,18 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--truth" => a.truth = Some(value("--truth")?.into()),
+            "--random-pairs" => {
+                let v = value("--random-pairs")?;
+                a.random_pairs = Some(v.parse().map_err(|_| {
+                    format!("--random-pairs takes a number of pairs such as 1000000, not {v:?}")
+                })?);
+            }
+            "--max-block-size" => {
+                let v = value("--max-block-size")?;
+                a.max_block_size = Some(v.parse().map_err(|_| {
+                    format!("--max-block-size takes a number of records such as 100, not {v:?}")
+                })?);
+            }
             "--help" | "-h" => return Err(USAGE.to_owned()),
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown option {flag}\n{USAGE}"))
@@ -210,6 +231,12 @@ fn run(mut args: Args) -> Result<(), String> {
     if let Some(t) = args.threshold {
         builder = builder.threshold(t);
     }
+    if let Some(size) = args.max_block_size {
+        builder = builder.max_block_size(size);
+    }
+    if let Some(pairs) = args.random_pairs {
+        builder = builder.random_pairs(pairs);
+    }
     let resolver = builder.build().map_err(|e| e.to_string())?;
     let resolving = Instant::now();
     let resolution = resolver.resolve(&records).map_err(|e| e.to_string())?;
@@ -222,6 +249,15 @@ fn run(mut args: Args) -> Result<(), String> {
         blocking.candidate_pairs,
         blocking.max_block_size,
         blocking.dropped_total
+    );
+    let per_rule: Vec<String> = blocking
+        .pairs_per_rule
+        .iter()
+        .map(|(rule, pairs)| format!("{} {pairs}", rule.name()))
+        .collect();
+    eprintln!(
+        "pairs per rule (before removing duplicates): {}",
+        per_rule.join(", ")
     );
 
     if let Some(path) = &args.save_model {
