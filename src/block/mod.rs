@@ -314,22 +314,25 @@ pub(crate) fn candidate_pairs(
     }
     pairs.sort_unstable();
     pairs.dedup();
-    dropped.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2, x.3).cmp(&(y.1, y.2, y.3))));
+    // Ties are broken by the readable key, not by symbol numbers, which depend on the order
+    // records were interned in.
+    let mut dropped: Vec<(usize, u8, String)> = dropped
+        .into_iter()
+        .map(|(records, rule, a, b)| (records, rule, rules[rule as usize].describe(a, b, keys)))
+        .collect();
+    dropped.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, &x.2).cmp(&(y.1, &y.2))));
     let dropped_total = dropped.len();
     let report = BlockingReport {
         max_block_size: limit,
         candidate_pairs: pairs.len(),
         pairs_per_rule: rules.iter().copied().zip(per_rule).collect(),
         dropped: dropped
-            .iter()
+            .into_iter()
             .take(100)
-            .map(|&(records, rule, a, b)| {
-                let rule = rules[rule as usize];
-                DroppedKey {
-                    rule,
-                    key: rule.describe(a, b, keys),
-                    records,
-                }
+            .map(|(records, rule, key)| DroppedKey {
+                rule: rules[rule as usize],
+                key,
+                records,
             })
             .collect(),
         dropped_total,

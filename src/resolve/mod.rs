@@ -287,6 +287,73 @@ impl Resolver {
         self.resolve_features(keys, features, references, observed)
     }
 
+    /// Normalise and resolve records as they arrive, for inputs too large to hold at once:
+    /// records are normalised a batch at a time, in parallel, and only each record's
+    /// comparison features, reference and observation time are kept, never the source record.
+    /// The result is the same as [`resolve`](Self::resolve) on the same records, in any order.
+    ///
+    /// ```
+    /// use customer360::{PersonName, Resolver, SourceRecord};
+    ///
+    /// // Any iterator of records: rows parsed from a file, a database cursor...
+    /// let rows = (0..3).map(|i| {
+    ///     SourceRecord::new(if i == 1 { "shop" } else { "crm" }, i.to_string())
+    ///         .name(PersonName::from_parts(if i == 2 { "Emma" } else { "John" }, "Smith"))
+    ///         .email(if i == 2 { "emma@example.org" } else { "john.smith@example.org" })
+    /// });
+    /// let resolution = Resolver::builder().build()?.resolve_iter(rows)?;
+    /// assert_eq!(resolution.records().len(), 3);
+    /// assert_eq!(resolution.customer_count(), 2);
+    /// # Ok::<(), customer360::Error>(())
+    /// ```
+    pub fn resolve_iter<I>(&self, records: I) -> Result<Resolution, ResolveError>
+    where
+        I: IntoIterator<Item = SourceRecord>,
+    {
+        let mut keys = KeySpace::default();
+        let mut builder = FeatureBuilder::default();
+        let mut kept: Vec<Kept> = Vec::new();
+        let mut records = records.into_iter();
+        let mut batch: Vec<SourceRecord> = Vec::with_capacity(NORMALISE_CHUNK);
+        loop {
+            batch.clear();
+            batch.extend(records.by_ref().take(NORMALISE_CHUNK));
+            if batch.is_empty() {
+                break;
+            }
+            let total = kept.len() + batch.len();
+            if u32::try_from(total).is_err() {
+                return Err(ResolveError::TooManyRecords(total));
+            }
+            let normalized: Vec<NormalizedRecord> = batch
+                .par_iter()
+                .map(|r| self.normalizer.normalize(r))
+                .collect();
+            kept.extend(normalized.into_iter().map(|n| {
+                (
+                    n.reference.clone(),
+                    n.observed_at,
+                    builder.build(&n, &mut keys),
+                )
+            }));
+        }
+        // A canonical order makes everything after this independent of input order. Symbols
+        // were interned in input order, but nothing downstream depends on their numbering.
+        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if let Some(w) = kept.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(ResolveError::DuplicateRecord(w[0].0.clone()));
+        }
+        let mut references = Vec::with_capacity(kept.len());
+        let mut observed = Vec::with_capacity(kept.len());
+        let mut features = Vec::with_capacity(kept.len());
+        for (reference, at, f) in kept {
+            references.push(reference);
+            observed.push(at);
+            features.push(f);
+        }
+        self.resolve_features(keys, features, references, observed)
+    }
+
     /// Resolve records that are already normalised.
     pub fn resolve_normalized(
         &self,
@@ -554,6 +621,13 @@ impl Resolver {
 /// 2 000 000 random pairs (20 per record) and 500 000 give the same accuracy to the third
 /// decimal, and the sample cost as much time as comparing every candidate pair.
 const RANDOM_PAIRS_PER_RECORD: usize = 5;
+
+/// What [`Resolver::resolve_iter`] keeps of a record.
+type Kept = (
+    RecordRef,
+    Option<chrono::DateTime<chrono::Utc>>,
+    RecordFeatures,
+);
 
 /// Records normalised per parallel batch in [`Resolver::resolve`].
 const NORMALISE_CHUNK: usize = 1 << 13;
