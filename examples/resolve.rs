@@ -32,7 +32,7 @@ use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use customer360::adapters::csv::{read_records, CsvOptions};
 use customer360::evaluate::evaluate;
@@ -150,32 +150,49 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-fn read_input(path: &PathBuf, options: &CsvOptions) -> Result<Vec<SourceRecord>, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let rows = read_records(BufReader::new(file), options)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut records = Vec::new();
-    let mut bad = 0usize;
-    for row in rows {
-        match row {
-            Ok(r) => {
-                records.push(r);
-                if records.len() % 250_000 == 0 {
-                    eprintln!("read {} records", records.len());
+/// The input's rows as records, read as the resolver asks for them: bad rows are reported
+/// and skipped, and the time spent reading is counted.
+struct Rows<I> {
+    rows: I,
+    path: PathBuf,
+    read: usize,
+    bad: usize,
+    reading: Duration,
+}
+
+impl<I, E> Iterator for Rows<I>
+where
+    I: Iterator<Item = Result<SourceRecord, E>>,
+    E: std::fmt::Display,
+{
+    type Item = SourceRecord;
+
+    fn next(&mut self) -> Option<SourceRecord> {
+        let start = Instant::now();
+        let mut next = None;
+        for row in self.rows.by_ref() {
+            match row {
+                Ok(r) => {
+                    next = Some(r);
+                    break;
                 }
-            }
-            Err(e) => {
-                bad += 1;
-                if bad <= 20 {
-                    eprintln!("{}: {e}", path.display());
+                Err(e) => {
+                    self.bad += 1;
+                    if self.bad <= 20 {
+                        eprintln!("{}: {e}", self.path.display());
+                    }
                 }
             }
         }
+        self.reading += start.elapsed();
+        if next.is_some() {
+            self.read += 1;
+            if self.read % 250_000 == 0 {
+                eprintln!("read {} records", self.read);
+            }
+        }
+        next
     }
-    if bad > 0 {
-        eprintln!("{}: {bad} bad rows skipped", path.display());
-    }
-    Ok(records)
 }
 
 fn read_truth(path: &PathBuf) -> Result<HashMap<String, String>, String> {
@@ -211,10 +228,6 @@ fn run(mut args: Args) -> Result<(), String> {
         args.region
             .get_or_insert_with(|| "US".parse().expect("a valid region"));
     }
-    let start = Instant::now();
-    let records = read_input(&input, &args.options)?;
-    eprintln!("read {} records in {:.2?}", records.len(), start.elapsed());
-
     let mut normalizer = RecordNormalizer::builder();
     if let Some(region) = args.region {
         normalizer = normalizer.default_region(region);
@@ -238,14 +251,31 @@ fn run(mut args: Args) -> Result<(), String> {
         builder = builder.random_pairs(pairs);
     }
     let resolver = builder.build().map_err(|e| e.to_string())?;
+    // The records stream from the file into the resolver, which keeps only what it compares:
+    // the whole input never sits in memory as source records.
     let resolving = Instant::now();
-    let resolution = resolver.resolve(&records).map_err(|e| e.to_string())?;
-    drop(records);
+    let file = File::open(&input).map_err(|e| format!("cannot open {}: {e}", input.display()))?;
+    let mut rows = Rows {
+        rows: read_records(BufReader::new(file), &args.options)
+            .map_err(|e| format!("{}: {e}", input.display()))?,
+        path: input.clone(),
+        read: 0,
+        bad: 0,
+        reading: Duration::ZERO,
+    };
+    let resolution = resolver
+        .resolve_iter(&mut rows)
+        .map_err(|e| e.to_string())?;
+    if rows.bad > 0 {
+        eprintln!("{}: {} bad rows skipped", input.display(), rows.bad);
+    }
     let blocking = resolution.blocking();
     eprintln!(
-        "resolved into {} customers in {:.2?} ({} candidate pairs, block limit {}, {} keys dropped)",
+        "read {} records and resolved them into {} customers in {:.2?} (reading the CSV {:.2?}; {} candidate pairs, block limit {}, {} keys dropped)",
+        rows.read,
         resolution.customer_count(),
         resolving.elapsed(),
+        rows.reading,
         blocking.candidate_pairs,
         blocking.max_block_size,
         blocking.dropped_total
@@ -280,7 +310,14 @@ fn run(mut args: Args) -> Result<(), String> {
             }
             out.flush()
         };
+        let writing = Instant::now();
         write(&mut out).map_err(|e| format!("cannot write the output: {e}"))?;
+        eprintln!(
+            "wrote {} rows in {:.2?}; read, resolve and write took {:.2?}",
+            resolution.records().len(),
+            writing.elapsed(),
+            resolving.elapsed()
+        );
     }
     for (x, y) in &args.explain {
         let (a, b) = (find(&resolution, x)?, find(&resolution, y)?);
