@@ -15,7 +15,7 @@ pub use model::{MatchModel, MODEL_FORMAT};
 use crate::block::{candidate_pairs, BlockingReport, BlockingRule, LinkMode};
 use crate::cluster::{cluster, Decision, Link, MergeGuard, Refusal};
 use crate::compare::features::{FeatureBuilder, KeySpace, RecordFeatures};
-use crate::compare::similarity::{jaro_winkler, within_one_edit};
+use crate::compare::similarity::{jaro_winkler_from, within_one_edit};
 use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
 use crate::error::{ConfigError, ResolveError};
 use crate::model::{RecordRef, SourceRecord};
@@ -849,7 +849,7 @@ fn shared_values(features: &[RecordFeatures], keys: &KeySpace) -> SharedValues {
             keys.names.resolve(a).as_bytes(),
             keys.names.resolve(b).as_bytes(),
         );
-        !(within_one_edit(p, q) || jaro_winkler(p, q) >= 0.85)
+        !(within_one_edit(p, q) || jaro_winkler_from(p, q, 0.85) >= 0.85)
     };
     let is_shared = |names: &Vec<Sym>| {
         names
