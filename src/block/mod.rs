@@ -287,17 +287,20 @@ pub(crate) fn candidate_pairs(
     }
     entries.sort_unstable();
     entries.dedup();
-    let blocks: Vec<&[(u8, u32, u32, u32)]> = entries
-        .chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2))
-        .collect();
+    // Blocks are runs of entries with the same key; walked twice rather than collected, since
+    // most blocks hold one record and a list of them would cost more than the entries.
+    let blocks = || entries.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2));
     let limit = max_block_size.unwrap_or_else(|| {
-        let sizes: Vec<usize> = blocks.iter().map(|b| b.len()).collect();
+        let sizes: Vec<usize> = blocks()
+            .map(<[_]>::len)
+            .filter(|&s| s > 1 && s <= AUTOMATIC_LIMIT_CAP)
+            .collect();
         automatic_limit(&sizes, features.len())
     });
     let mut pairs = Vec::new();
     let mut per_rule = vec![0usize; rules.len()];
     let mut dropped = Vec::new();
-    for block in &blocks {
+    for block in blocks() {
         let (rule, a, b, _) = block[0];
         if block.len() > limit {
             dropped.push((block.len(), rule, a, b));

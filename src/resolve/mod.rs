@@ -23,6 +23,7 @@ use crate::normalize::{NormalizedRecord, RecordNormalizer};
 use crate::score::{probability, weight_of, Pattern, TrainingReport};
 use crate::util::fasthash::FastMap;
 use crate::util::interner::Sym;
+use crate::util::permute::permute;
 use crate::util::rng::SplitMix64;
 
 /// Pseudo-pairs of the default parameters mixed into training (see
@@ -312,8 +313,11 @@ impl Resolver {
     {
         let mut keys = KeySpace::default();
         let mut builder = FeatureBuilder::default();
-        let mut kept: Vec<Kept> = Vec::new();
         let mut records = records.into_iter();
+        let expected = records.size_hint().0;
+        let mut references: Vec<RecordRef> = Vec::with_capacity(expected);
+        let mut observed = Vec::with_capacity(expected);
+        let mut features = Vec::with_capacity(expected);
         let mut batch: Vec<SourceRecord> = Vec::with_capacity(NORMALISE_CHUNK);
         loop {
             batch.clear();
@@ -321,7 +325,7 @@ impl Resolver {
             if batch.is_empty() {
                 break;
             }
-            let total = kept.len() + batch.len();
+            let total = features.len() + batch.len();
             if u32::try_from(total).is_err() {
                 return Err(ResolveError::TooManyRecords(total));
             }
@@ -329,28 +333,28 @@ impl Resolver {
                 .par_iter()
                 .map(|r| self.normalizer.normalize(r))
                 .collect();
-            kept.extend(normalized.into_iter().map(|n| {
-                (
-                    n.reference.clone(),
-                    n.observed_at,
-                    builder.build(&n, &mut keys),
-                )
-            }));
+            for n in normalized {
+                features.push(builder.build(&n, &mut keys));
+                observed.push(n.observed_at);
+                references.push(n.reference);
+            }
         }
         // A canonical order makes everything after this independent of input order. Symbols
         // were interned in input order, but nothing downstream depends on their numbering.
-        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if let Some(w) = kept.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(ResolveError::DuplicateRecord(w[0].0.clone()));
+        let mut order: Vec<u32> = (0..features.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| references[a as usize].cmp(&references[b as usize]));
+        if let Some(w) = order
+            .windows(2)
+            .find(|w| references[w[0] as usize] == references[w[1] as usize])
+        {
+            return Err(ResolveError::DuplicateRecord(
+                references[w[0] as usize].clone(),
+            ));
         }
-        let mut references = Vec::with_capacity(kept.len());
-        let mut observed = Vec::with_capacity(kept.len());
-        let mut features = Vec::with_capacity(kept.len());
-        for (reference, at, f) in kept {
-            references.push(reference);
-            observed.push(at);
-            features.push(f);
-        }
+        // In place, so that the records' features never exist twice.
+        permute(&mut references, order.clone());
+        permute(&mut observed, order.clone());
+        permute(&mut features, order);
         self.resolve_features(keys, features, references, observed)
     }
 
@@ -621,13 +625,6 @@ impl Resolver {
 /// 2 000 000 random pairs (20 per record) and 500 000 give the same accuracy to the third
 /// decimal, and the sample cost as much time as comparing every candidate pair.
 const RANDOM_PAIRS_PER_RECORD: usize = 5;
-
-/// What [`Resolver::resolve_iter`] keeps of a record.
-type Kept = (
-    RecordRef,
-    Option<chrono::DateTime<chrono::Utc>>,
-    RecordFeatures,
-);
 
 /// Records normalised per parallel batch in [`Resolver::resolve`].
 const NORMALISE_CHUNK: usize = 1 << 13;

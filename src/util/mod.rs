@@ -2,4 +2,5 @@
 
 pub(crate) mod fasthash;
 pub(crate) mod interner;
+pub(crate) mod permute;
 pub(crate) mod rng;
