@@ -1,13 +1,24 @@
-//! End-to-end batch resolution on FEBRL: normalise, block, train (EM), score, cluster.
+//! Batch resolution: end to end on FEBRL (normalise, block, train, score, cluster), the
+//! string comparators of the pair loop, EM training on pattern counts, and end to end on a
+//! generated file of any size.
 //!
-//! `cargo bench --bench resolve`. The closing note of the batch-resolution issue reports these.
+//! `cargo bench --bench resolve`. The generated-data benchmark runs only when
+//! `CUSTOMER360_BENCH_DATA` names a CSV in the form `examples/resolve` reads (for example
+//! `customers.csv` from `cargo run --release --example generate -- --records 1000000 --seed 7
+//! --output DIR`), so that `cargo bench -- --test` in CI stays quick; 100 000 and 1 000 000
+//! records are run by hand. `benches/scaling.sh` prints the time, memory and accuracy table.
 
+use std::collections::HashMap;
 use std::fs::File;
+use std::hint::black_box;
+use std::io::BufReader;
 use std::path::Path;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use customer360::adapters::csv::{read_records, CsvOptions};
-use customer360::{LinkMode, Resolver, SourceRecord};
+use customer360::compare::similarity::{jaro_winkler, within_one_edit};
+use customer360::score::Pattern;
+use customer360::{LinkMode, MatchModel, Resolver, SourceRecord};
 
 fn read(file: &str, source: &str) -> Vec<SourceRecord> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -47,5 +58,92 @@ fn febrl(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, febrl);
+/// The string comparisons behind every name, street and locality level: nanoseconds per call,
+/// no allocation.
+fn comparators(c: &mut Criterion) {
+    let mut g = c.benchmark_group("comparator");
+    for (label, a, b) in [
+        ("typo", "jonathan", "jonahtan"),
+        ("different", "elizabeth", "mohammad"),
+        ("street", "12 harbour view road", "12 harbor view rd"),
+    ] {
+        g.bench_with_input(
+            BenchmarkId::new("jaro_winkler", label),
+            &(a, b),
+            |bench, (a, b)| {
+                bench.iter(|| jaro_winkler(black_box(a.as_bytes()), black_box(b.as_bytes())))
+            },
+        );
+        g.bench_with_input(
+            BenchmarkId::new("within_one_edit", label),
+            &(a, b),
+            |bench, (a, b)| {
+                bench.iter(|| within_one_edit(black_box(a.as_bytes()), black_box(b.as_bytes())))
+            },
+        );
+    }
+    g.finish();
+}
+
+/// EM on pattern counts: millions of candidate pairs collapse into a few thousand patterns, so
+/// training costs the same at 10 000 records as at 10 million.
+fn em(c: &mut Criterion) {
+    let defaults = MatchModel::default();
+    let comparisons = defaults.parameters.comparisons.len();
+    // A deterministic spread of 4 000 patterns: a few strong agreements, mostly disagreements.
+    let mut counts: HashMap<Pattern, u64> = HashMap::new();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for _ in 0..4_000 {
+        let mut p = Pattern::all_null();
+        for (i, level) in p.0.iter_mut().enumerate().take(comparisons) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let levels = defaults.parameters.comparisons[i].levels.len() as u64;
+            let r = state % (levels + 1);
+            *level = if r == levels { Pattern::NULL } else { r as u8 };
+        }
+        *counts.entry(p).or_insert(0) += 1 + state % 500;
+    }
+    c.bench_function("em/train_m_4000_patterns", |b| {
+        b.iter(|| {
+            let mut model = defaults.parameters.clone();
+            model.prior = 1e-5;
+            model.train_m(black_box(&counts), 40, 1e-6, None, Some(5e11))
+        })
+    });
+}
+
+/// End to end on generated data, from the CSV file to customer IDs (read, normalise, block,
+/// train, score, cluster), when `CUSTOMER360_BENCH_DATA` names the file.
+fn generated(c: &mut Criterion) {
+    let Ok(path) = std::env::var("CUSTOMER360_BENCH_DATA") else {
+        return;
+    };
+    let records = read_records(
+        BufReader::new(File::open(&path).expect("CUSTOMER360_BENCH_DATA is a readable CSV")),
+        &CsvOptions::new("input"),
+    )
+    .expect("a header")
+    .filter_map(Result::ok)
+    .count();
+    let resolver = Resolver::builder().build().expect("config");
+    let mut g = c.benchmark_group("generated");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(records as u64));
+    g.bench_function(BenchmarkId::new("read_and_resolve", records), |b| {
+        b.iter(|| {
+            let rows = read_records(
+                BufReader::new(File::open(&path).expect("readable")),
+                &CsvOptions::new("input"),
+            )
+            .expect("a header")
+            .filter_map(Result::ok);
+            resolver.resolve_iter(rows).expect("resolves")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, febrl, comparators, em, generated);
 criterion_main!(benches);

@@ -4,7 +4,8 @@
 //! cargo run --release --example resolve -- INPUT.csv [--output OUT.csv] [--map COLUMN=KIND]...
 //!     [--id-column NAME] [--source-column NAME] [--model MODEL.json] [--save-model MODEL.json]
 //!     [--threshold P] [--explain ID1,ID2]
-//!     [--region XX] [--mode dedupe|link|both] [--truth TRUTH.csv]
+//!     [--region XX] [--mode dedupe|link|both] [--truth TRUTH.csv] [--max-block-size N]
+//!     [--random-pairs N]
 //! ```
 //!
 //! - Columns map to attribute kinds by their names (first_name, surname, email, phone, dob,
@@ -15,6 +16,9 @@
 //!   standard output).
 //! - `--model` scores with a saved model instead of training on the input; `--save-model`
 //!   writes the model used. `--threshold` is the match probability (default 0.95).
+//! - `--max-block-size N` drops blocking keys shared by more than N records (default: chosen
+//!   from the data); `--random-pairs N` samples N random pairs for the `u` probabilities
+//!   (default: chosen from the number of records).
 //! - `--explain ID1,ID2` prints why two records do or do not match.
 //! - `--truth` (a CSV of `record_id,<entity>`) prints pairwise and B-cubed precision, recall
 //!   and F1 against it.
@@ -28,7 +32,7 @@ use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use customer360::adapters::csv::{read_records, CsvOptions};
 use customer360::evaluate::evaluate;
@@ -43,7 +47,8 @@ const SAMPLE_TRUTH: &str = concat!(
 
 const USAGE: &str = "usage: resolve [INPUT.csv] [--output OUT.csv] [--map COLUMN=KIND]... \
 [--id-column NAME] [--source-column NAME] [--model MODEL.json] [--save-model MODEL.json] \
-[--threshold P] [--explain ID1,ID2] [--region XX] [--mode dedupe|link|both] [--truth TRUTH.csv]";
+[--threshold P] [--explain ID1,ID2] [--region XX] [--mode dedupe|link|both] [--truth TRUTH.csv] \
+[--max-block-size N] [--random-pairs N]";
 
 struct Args {
     input: Option<PathBuf>,
@@ -56,6 +61,8 @@ struct Args {
     region: Option<Region>,
     mode: LinkMode,
     truth: Option<PathBuf>,
+    max_block_size: Option<usize>,
+    random_pairs: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -70,6 +77,8 @@ fn parse_args() -> Result<Args, String> {
         region: None,
         mode: LinkMode::DeduplicateAndLink,
         truth: None,
+        max_block_size: None,
+        random_pairs: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -118,6 +127,18 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--truth" => a.truth = Some(value("--truth")?.into()),
+            "--random-pairs" => {
+                let v = value("--random-pairs")?;
+                a.random_pairs = Some(v.parse().map_err(|_| {
+                    format!("--random-pairs takes a number of pairs such as 1000000, not {v:?}")
+                })?);
+            }
+            "--max-block-size" => {
+                let v = value("--max-block-size")?;
+                a.max_block_size = Some(v.parse().map_err(|_| {
+                    format!("--max-block-size takes a number of records such as 100, not {v:?}")
+                })?);
+            }
             "--help" | "-h" => return Err(USAGE.to_owned()),
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown option {flag}\n{USAGE}"))
@@ -129,32 +150,49 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-fn read_input(path: &PathBuf, options: &CsvOptions) -> Result<Vec<SourceRecord>, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let rows = read_records(BufReader::new(file), options)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut records = Vec::new();
-    let mut bad = 0usize;
-    for row in rows {
-        match row {
-            Ok(r) => {
-                records.push(r);
-                if records.len() % 250_000 == 0 {
-                    eprintln!("read {} records", records.len());
+/// The input's rows as records, read as the resolver asks for them: bad rows are reported
+/// and skipped, and the time spent reading is counted.
+struct Rows<I> {
+    rows: I,
+    path: PathBuf,
+    read: usize,
+    bad: usize,
+    reading: Duration,
+}
+
+impl<I, E> Iterator for Rows<I>
+where
+    I: Iterator<Item = Result<SourceRecord, E>>,
+    E: std::fmt::Display,
+{
+    type Item = SourceRecord;
+
+    fn next(&mut self) -> Option<SourceRecord> {
+        let start = Instant::now();
+        let mut next = None;
+        for row in self.rows.by_ref() {
+            match row {
+                Ok(r) => {
+                    next = Some(r);
+                    break;
                 }
-            }
-            Err(e) => {
-                bad += 1;
-                if bad <= 20 {
-                    eprintln!("{}: {e}", path.display());
+                Err(e) => {
+                    self.bad += 1;
+                    if self.bad <= 20 {
+                        eprintln!("{}: {e}", self.path.display());
+                    }
                 }
             }
         }
+        self.reading += start.elapsed();
+        if next.is_some() {
+            self.read += 1;
+            if self.read % 250_000 == 0 {
+                eprintln!("read {} records", self.read);
+            }
+        }
+        next
     }
-    if bad > 0 {
-        eprintln!("{}: {bad} bad rows skipped", path.display());
-    }
-    Ok(records)
 }
 
 fn read_truth(path: &PathBuf) -> Result<HashMap<String, String>, String> {
@@ -190,10 +228,6 @@ fn run(mut args: Args) -> Result<(), String> {
         args.region
             .get_or_insert_with(|| "US".parse().expect("a valid region"));
     }
-    let start = Instant::now();
-    let records = read_input(&input, &args.options)?;
-    eprintln!("read {} records in {:.2?}", records.len(), start.elapsed());
-
     let mut normalizer = RecordNormalizer::builder();
     if let Some(region) = args.region {
         normalizer = normalizer.default_region(region);
@@ -210,18 +244,50 @@ fn run(mut args: Args) -> Result<(), String> {
     if let Some(t) = args.threshold {
         builder = builder.threshold(t);
     }
+    if let Some(size) = args.max_block_size {
+        builder = builder.max_block_size(size);
+    }
+    if let Some(pairs) = args.random_pairs {
+        builder = builder.random_pairs(pairs);
+    }
     let resolver = builder.build().map_err(|e| e.to_string())?;
+    // The records stream from the file into the resolver, which keeps only what it compares:
+    // the whole input never sits in memory as source records.
     let resolving = Instant::now();
-    let resolution = resolver.resolve(&records).map_err(|e| e.to_string())?;
-    drop(records);
+    let file = File::open(&input).map_err(|e| format!("cannot open {}: {e}", input.display()))?;
+    let mut rows = Rows {
+        rows: read_records(BufReader::new(file), &args.options)
+            .map_err(|e| format!("{}: {e}", input.display()))?,
+        path: input.clone(),
+        read: 0,
+        bad: 0,
+        reading: Duration::ZERO,
+    };
+    let resolution = resolver
+        .resolve_iter(&mut rows)
+        .map_err(|e| e.to_string())?;
+    if rows.bad > 0 {
+        eprintln!("{}: {} bad rows skipped", input.display(), rows.bad);
+    }
     let blocking = resolution.blocking();
     eprintln!(
-        "resolved into {} customers in {:.2?} ({} candidate pairs, block limit {}, {} keys dropped)",
+        "read {} records and resolved them into {} customers in {:.2?} (reading the CSV {:.2?}; {} candidate pairs, block limit {}, {} keys dropped)",
+        rows.read,
         resolution.customer_count(),
         resolving.elapsed(),
+        rows.reading,
         blocking.candidate_pairs,
         blocking.max_block_size,
         blocking.dropped_total
+    );
+    let per_rule: Vec<String> = blocking
+        .pairs_per_rule
+        .iter()
+        .map(|(rule, pairs)| format!("{} {pairs}", rule.name()))
+        .collect();
+    eprintln!(
+        "pairs per rule (before removing duplicates): {}",
+        per_rule.join(", ")
     );
 
     if let Some(path) = &args.save_model {
@@ -244,7 +310,14 @@ fn run(mut args: Args) -> Result<(), String> {
             }
             out.flush()
         };
+        let writing = Instant::now();
         write(&mut out).map_err(|e| format!("cannot write the output: {e}"))?;
+        eprintln!(
+            "wrote {} rows in {:.2?}; read, resolve and write took {:.2?}",
+            resolution.records().len(),
+            writing.elapsed(),
+            resolving.elapsed()
+        );
     }
     for (x, y) in &args.explain {
         let (a, b) = (find(&resolution, x)?, find(&resolution, y)?);

@@ -94,3 +94,51 @@ fn partition_and_ids_do_not_depend_on_the_thread_count() {
     assert_eq!(on(2), one);
     assert_eq!(on(4), one);
 }
+
+/// Everything a resolution reports that could depend on how records arrived.
+fn summary(resolution: &customer360::Resolution) -> (Vec<(RecordRef, CustomerId)>, String, usize) {
+    let assignments = resolution
+        .assignments()
+        .map(|(r, c)| (r.clone(), c.clone()))
+        .collect();
+    let blocking = serde_json::to_string(resolution.blocking()).unwrap();
+    (assignments, blocking, resolution.refused_links().len())
+}
+
+#[test]
+fn streaming_records_in_any_order_gives_the_batch_result() {
+    let records = records();
+    // A small block limit so that keys are dropped and their report order is exercised.
+    let resolver = Resolver::builder()
+        .normalizer(
+            RecordNormalizer::builder()
+                .default_region("US".parse::<Region>().unwrap())
+                .build(),
+        )
+        .max_block_size(3)
+        .build()
+        .unwrap();
+    let batch = resolver.resolve(&records).unwrap();
+    assert!(batch.blocking().dropped_total > 0);
+    let expected = summary(&batch);
+    let mut reversed = records.clone();
+    reversed.reverse();
+    let mut interleaved: Vec<SourceRecord> = records.iter().step_by(2).cloned().collect();
+    interleaved.extend(records.iter().skip(1).step_by(2).cloned());
+    for order in [records.clone(), reversed, interleaved] {
+        let streamed = resolver.resolve_iter(order).unwrap();
+        assert_eq!(summary(&streamed), expected);
+    }
+}
+
+#[test]
+fn streaming_reports_duplicate_keys() {
+    let mut records = records();
+    records.push(records[3].clone());
+    let err = Resolver::builder()
+        .build()
+        .unwrap()
+        .resolve_iter(records)
+        .unwrap_err();
+    assert!(err.to_string().contains("appears twice"), "{err}");
+}

@@ -237,17 +237,27 @@ impl LinkMode {
     }
 }
 
+/// The largest block the automatic limit keeps. A block of records sharing only a common name
+/// ("j smith", "mohammad rezaei") holds mostly different people, and a constant limit keeps the
+/// pairs per record constant as the data grows, so blocking stays linear in the number of
+/// records. Measured on generated data (100 000 and 1 000 000 records), limits between 20 and 40
+/// give the best pairwise F1; larger blocks add pairs, time and false links.
+const AUTOMATIC_LIMIT_CAP: usize = 32;
+
+/// Pairs per record the automatic limit allows across all blocks (before removing duplicates).
+const PAIRS_PER_RECORD: u64 = 10;
+
 /// The block-size limit chosen from the data: the largest size such that all blocks up to it
-/// give at most about 50 pairs per record, never below 16 and never above `max(32, 4·√n)`.
+/// give at most about [`PAIRS_PER_RECORD`] pairs per record, never below 16 and never above
+/// [`AUTOMATIC_LIMIT_CAP`].
 fn automatic_limit(sizes: &[usize], records: usize) -> usize {
-    let cap = 32usize.max((4.0 * (records as f64).sqrt()) as usize);
-    let budget = 50 * records as u64 + 10_000;
+    let budget = PAIRS_PER_RECORD * records as u64 + 10_000;
     let mut sorted: Vec<usize> = sizes.iter().copied().filter(|&s| s > 1).collect();
     sorted.sort_unstable();
     let mut pairs = 0u64;
     let mut limit = 16;
     for s in sorted {
-        if s > cap {
+        if s > AUTOMATIC_LIMIT_CAP {
             break;
         }
         pairs += (s as u64) * (s as u64 - 1) / 2;
@@ -277,17 +287,20 @@ pub(crate) fn candidate_pairs(
     }
     entries.sort_unstable();
     entries.dedup();
-    let blocks: Vec<&[(u8, u32, u32, u32)]> = entries
-        .chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2))
-        .collect();
+    // Blocks are runs of entries with the same key; walked twice rather than collected, since
+    // most blocks hold one record and a list of them would cost more than the entries.
+    let blocks = || entries.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2));
     let limit = max_block_size.unwrap_or_else(|| {
-        let sizes: Vec<usize> = blocks.iter().map(|b| b.len()).collect();
+        let sizes: Vec<usize> = blocks()
+            .map(<[_]>::len)
+            .filter(|&s| s > 1 && s <= AUTOMATIC_LIMIT_CAP)
+            .collect();
         automatic_limit(&sizes, features.len())
     });
     let mut pairs = Vec::new();
     let mut per_rule = vec![0usize; rules.len()];
     let mut dropped = Vec::new();
-    for block in &blocks {
+    for block in blocks() {
         let (rule, a, b, _) = block[0];
         if block.len() > limit {
             dropped.push((block.len(), rule, a, b));
@@ -304,22 +317,25 @@ pub(crate) fn candidate_pairs(
     }
     pairs.sort_unstable();
     pairs.dedup();
-    dropped.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2, x.3).cmp(&(y.1, y.2, y.3))));
+    // Ties are broken by the readable key, not by symbol numbers, which depend on the order
+    // records were interned in.
+    let mut dropped: Vec<(usize, u8, String)> = dropped
+        .into_iter()
+        .map(|(records, rule, a, b)| (records, rule, rules[rule as usize].describe(a, b, keys)))
+        .collect();
+    dropped.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, &x.2).cmp(&(y.1, &y.2))));
     let dropped_total = dropped.len();
     let report = BlockingReport {
         max_block_size: limit,
         candidate_pairs: pairs.len(),
         pairs_per_rule: rules.iter().copied().zip(per_rule).collect(),
         dropped: dropped
-            .iter()
+            .into_iter()
             .take(100)
-            .map(|&(records, rule, a, b)| {
-                let rule = rules[rule as usize];
-                DroppedKey {
-                    rule,
-                    key: rule.describe(a, b, keys),
-                    records,
-                }
+            .map(|(records, rule, key)| DroppedKey {
+                rule: rules[rule as usize],
+                key,
+                records,
             })
             .collect(),
         dropped_total,

@@ -27,7 +27,7 @@ pub mod similarity;
 use crate::normalize::PartialDate;
 use crate::util::interner::Sym;
 use features::{AddressFeatures, KeySpace, NameFeatures, RecordFeatures};
-use similarity::{jaro_winkler, token_jaccard, within_one_edit};
+use similarity::{jaro_winkler_from, token_jaccard, within_one_edit};
 
 use crate::score::Pattern;
 
@@ -398,9 +398,10 @@ impl Comparator<'_> {
                 if let (Some(p), Some(q)) = (x.locality, y.locality) {
                     let l = if p == q {
                         0
-                    } else if jaro_winkler(
+                    } else if jaro_winkler_from(
                         bytes(&self.keys.addresses, p),
                         bytes(&self.keys.addresses, q),
+                        0.9,
                     ) >= 0.9
                     {
                         1
@@ -508,7 +509,7 @@ impl Comparator<'_> {
                 level::GIVEN_DIFFERENT
             });
         }
-        let jw = jaro_winkler(p, q);
+        let jw = jaro_winkler_from(p, q, 0.85);
         if within_one_edit(p, q) || jw >= 0.92 {
             return Some(level::GIVEN_ONE_EDIT);
         }
@@ -524,7 +525,7 @@ impl Comparator<'_> {
             return Some(level::FAMILY_EXACT);
         }
         let (p, q) = (self.name_bytes(x), self.name_bytes(y));
-        let jw = jaro_winkler(p, q);
+        let jw = jaro_winkler_from(p, q, 0.85);
         if within_one_edit(p, q) || jw >= 0.92 {
             return Some(level::FAMILY_ONE_EDIT);
         }
@@ -553,7 +554,7 @@ impl Comparator<'_> {
             (Some(x), Some(y)) => {
                 x == y || {
                     let (p, q) = (self.name_bytes(x), self.name_bytes(y));
-                    within_one_edit(p, q) || jaro_winkler(p, q) >= 0.92
+                    within_one_edit(p, q) || jaro_winkler_from(p, q, 0.92) >= 0.92
                 }
             }
             _ => false,
@@ -571,9 +572,10 @@ impl Comparator<'_> {
         let street = match (x.street, y.street) {
             (Some(p), Some(q)) if p == q => Some(2u8),
             (Some(p), Some(q)) => {
-                let jw = jaro_winkler(
+                let jw = jaro_winkler_from(
                     bytes(&self.keys.addresses, p),
                     bytes(&self.keys.addresses, q),
+                    0.9,
                 );
                 Some(if jw >= 0.9 || token_jaccard(&x.tokens, &y.tokens) >= 0.5 {
                     1

@@ -1,4 +1,6 @@
 //! Small internal tools shared by the pipeline stages.
 
+pub(crate) mod fasthash;
 pub(crate) mod interner;
+pub(crate) mod permute;
 pub(crate) mod rng;
