@@ -31,6 +31,9 @@ pub enum Error {
     /// Resolution could not run.
     #[error(transparent)]
     Resolve(#[from] ResolveError),
+    /// A real-time store could not be read or written.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// A region code was not two ASCII letters.
     #[error("invalid region code {0:?}: use an ISO 3166-1 alpha-2 code such as \"US\" or \"IR\"")]
     InvalidRegion(String),

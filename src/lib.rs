@@ -100,6 +100,9 @@
 //!
 //! - `csv` (default): [`adapters::csv`], reading source records from CSV files with columns
 //!   mapped to attribute kinds by name.
+//! - `redb`: `store::RedbStore`, a durable embedded [`store::ProfileStore`] for real-time
+//!   resolution ([`realtime`]).
+//! - `encryption`: `store::AesGcmCipher`, AES-256-GCM sealing of sensitive fields at rest.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -114,8 +117,10 @@ pub mod evaluate;
 pub mod model;
 pub mod normalize;
 pub mod profile;
+pub mod realtime;
 pub(crate) mod resolve;
 pub mod score;
+pub mod store;
 mod util;
 pub mod view;
 
@@ -124,7 +129,7 @@ pub use cluster::Refusal;
 pub use error::{ConfigError, Error, ModelError, ModelFileError, ResolveError, Result, ScoreError};
 pub use resolve::{
     ClusterExplanation, ComparisonStep, CustomerId, LinkExplanation, MatchModel, PairExplanation,
-    Resolution, Resolver, ResolverBuilder, MODEL_FORMAT,
+    Population, Resolution, Resolver, ResolverBuilder, MODEL_FORMAT,
 };
 
 /// The README's examples, compiled and run as doc tests.
