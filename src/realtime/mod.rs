@@ -276,21 +276,21 @@ impl IncrementalResolverBuilder {
 /// let first = resolver.ingest(
 ///     SourceRecord::new("crm", "1")
 ///         .name(PersonName::from_parts("John", "Smith"))
-///         .email("john.smith@example.org")
+///         .email("john.smith@gmail.com")
 ///         .birth_date("1985-04-12"),
 /// )?;
 /// assert_eq!(first.action, IngestAction::NewProfile);
 /// let second = resolver.ingest(
 ///     SourceRecord::new("shop", "77")
 ///         .name(PersonName::from_parts("Jonh", "Smith"))
-///         .email("John.Smith@Example.org")
+///         .email("John.Smith@GMail.com")
 ///         .birth_date("1985-04-12"),
 /// )?;
 /// assert_eq!(second.action, IngestAction::Joined);
 /// assert_eq!(second.customer, first.customer);
 ///
 /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-/// let views = resolver.lookup(&Lookup::Email("JOHN.SMITH@example.org".into()), now)?;
+/// let views = resolver.lookup(&Lookup::Email("JOHN.SMITH@gmail.com".into()), now)?;
 /// assert_eq!(views.len(), 1);
 /// assert_eq!(views[0].records.len(), 2);
 /// # Ok::<(), customer360::Error>(())
