@@ -91,6 +91,20 @@ pub enum Lookup {
     },
 }
 
+/// A refusal in words, for a steward.
+fn refusal_text(r: &crate::Refusal) -> String {
+    match r {
+        crate::Refusal::ExclusiveIdentifierConflict { kind } => {
+            format!("two different {kind} values")
+        }
+        crate::Refusal::Conflict { detail } => detail.clone(),
+        crate::Refusal::CannotLink => "a steward split these records".to_owned(),
+        crate::Refusal::WeakSupport { mean_weight, pairs } => format!(
+            "too little support across the customers (mean weight {mean_weight:.1} over {pairs} pairs)"
+        ),
+    }
+}
+
 /// The keys a record can be looked up by: normalised e-mails, phones, identifiers, and names
 /// with full birth dates. The same function serves ingest and queries.
 fn lookup_keys(n: &NormalizedRecord) -> Vec<String> {
@@ -387,7 +401,7 @@ impl<S: ProfileStore> IncrementalResolver<S> {
                 let touching: Vec<String> = explanation
                     .refused
                     .iter()
-                    .filter_map(|l| l.refusal.as_ref().map(|r| format!("{r:?}")))
+                    .filter_map(|l| l.refusal.as_ref().map(refusal_text))
                     .collect();
                 if !normalized.has_matchable_identity() {
                     IngestAction::Flagged {
