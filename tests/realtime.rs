@@ -289,3 +289,54 @@ fn a_bridging_record_merges_customers_and_the_old_id_stays_an_alias() {
     assert_eq!(resolver.customers().len(), 1);
     resolver.check_store().unwrap();
 }
+
+/// The golden match/no-match pairs, through real-time resolution in a shuffled order: every
+/// pair links or stays apart as the file says, as in batch (tests/golden_pairs.rs).
+#[test]
+fn golden_pairs_link_or_not_in_real_time() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/data/golden_pairs.csv")).unwrap();
+    let mut expect: std::collections::BTreeMap<String, bool> = Default::default();
+    for line in text.lines().skip(1) {
+        let mut cols = line.splitn(4, ',');
+        let (_, case, link) = (cols.next(), cols.next().unwrap(), cols.next().unwrap());
+        expect.insert(case.to_owned(), link == "link");
+    }
+    // The pool starts with the golden records, two per case.
+    let mut records: Vec<SourceRecord> = pool()[..2 * expect.len()].to_vec();
+    assert!(records
+        .iter()
+        .all(|r| r.key.as_str().ends_with("-a") || r.key.as_str().ends_with("-b")));
+    let trained = Resolver::builder()
+        .normalizer(normalizer())
+        .build()
+        .unwrap()
+        .resolve(&records)
+        .unwrap();
+    shuffle(&mut records, 7);
+    let resolver = IncrementalResolver::builder()
+        .normalizer(normalizer())
+        .model(trained.model().clone())
+        .build()
+        .unwrap();
+    for r in &records {
+        resolver.ingest(r.clone()).unwrap();
+    }
+    let mut failures = Vec::new();
+    for (case, link) in &expect {
+        let of = |side: &str| {
+            let r = records
+                .iter()
+                .find(|r| r.key.as_str() == format!("{case}-{side}"))
+                .unwrap();
+            resolver.customer_of(&r.reference()).unwrap()
+        };
+        if (of("a") == of("b")) != *link {
+            failures.push(case.clone());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "golden cases failed in real time: {failures:?}"
+    );
+}

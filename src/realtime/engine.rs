@@ -100,6 +100,8 @@ pub(crate) struct Engine {
     /// Each issued ID's anchor record and its time.
     id_anchor: HashMap<CustomerId, RecordRef>,
     id_time: HashMap<CustomerId, Option<DateTime<Utc>>>,
+    /// Records whose existing links must be weighed again (filled by `count`).
+    rescore: BTreeSet<u32>,
 }
 
 /// Age order of records: observed earlier first, unknown times last, then by reference.
@@ -133,6 +135,7 @@ impl Engine {
             by_id: HashMap::new(),
             id_anchor: HashMap::new(),
             id_time: HashMap::new(),
+            rescore: BTreeSet::new(),
         }
     }
 
@@ -378,7 +381,13 @@ impl Engine {
                 holders.retain(|&h| h != i);
             }
             if tf_on && before != after {
-                affected.extend(holders.iter().copied());
+                if delta > 0 {
+                    // A commoner value only lowers weights: existing links are weighed again,
+                    // and no pair below the threshold can rise above it.
+                    self.rescore.extend(holders.iter().copied());
+                } else {
+                    affected.extend(holders.iter().copied());
+                }
             }
             if c == index::EMAIL || c == index::PHONE {
                 let mut names = Vec::new();
@@ -430,6 +439,8 @@ impl Engine {
             }
         }
         let mut new_links: Vec<(u32, u32, f64)> = Vec::new();
+        let rescore = std::mem::take(&mut self.rescore);
+        let mut rescored: Vec<(u32, u32, Option<f64>)> = Vec::new();
         {
             let comparator = Comparator {
                 keys: &self.keys,
@@ -440,6 +451,21 @@ impl Engine {
                 tf: &self.tf,
                 prior_weight: self.prior_weight,
             };
+            for &x in &rescore {
+                let Some(sx) = self.slot(x).filter(|_| !affected.contains(&x)) else {
+                    continue;
+                };
+                for &(y, w) in &sx.links {
+                    if affected.contains(&y) || (y < x && rescore.contains(&y)) {
+                        continue;
+                    }
+                    let c = comparator.compare(&sx.features, &self.live(y).features);
+                    let now = scorer.link_weight(&c);
+                    if now != w {
+                        rescored.push((x, y, (now >= self.settings.min_weight).then_some(now)));
+                    }
+                }
+            }
             let limit = self.settings.population.max_block_size;
             let mut candidates: Vec<u32> = Vec::new();
             for &x in &affected {
@@ -472,6 +498,21 @@ impl Engine {
                     }
                 }
             }
+        }
+        for (x, y, w) in rescored {
+            for (from, to) in [(x, y), (y, x)] {
+                let links = &mut self.slots[from as usize].as_mut().expect("live").links;
+                match w {
+                    Some(w) => {
+                        for l in links.iter_mut().filter(|l| l.0 == to) {
+                            l.1 = w;
+                        }
+                    }
+                    None => links.retain(|l| l.0 != to),
+                }
+            }
+            touched.insert(x);
+            touched.insert(y);
         }
         for (x, y, w) in new_links {
             self.slots[x as usize]
