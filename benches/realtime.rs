@@ -222,6 +222,19 @@ fn bench(c: &mut Criterion) {
             customer360::store::RedbStore::create(dir.join("bench.redb")).expect("a redb store");
         let durable = populated(store, d);
         measure(&format!("redb, {d} profiles,"), &durable, d);
+        // Group commit: 100 records per durable commit.
+        let mut batches = Vec::new();
+        for b in 0..20 {
+            let records: Vec<SourceRecord> =
+                (0..100).map(|k| record(20 * d + 100 * b + k, 0)).collect();
+            let t = Instant::now();
+            black_box(durable.ingest_batch(records).expect("ingest"));
+            batches.push(t.elapsed() / 100);
+        }
+        percentiles(
+            &format!("redb, {d} profiles, ingest_batch of 100 (per record)"),
+            batches,
+        );
         drop(durable);
         std::fs::remove_dir_all(&dir).ok();
     }

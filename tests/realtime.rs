@@ -340,3 +340,109 @@ fn golden_pairs_link_or_not_in_real_time() {
         "golden cases failed in real time: {failures:?}"
     );
 }
+
+/// A store whose commits fail on demand (a full disk): a failed ingest or removal leaves the
+/// resolver as it was.
+#[derive(Default)]
+struct FailingStore {
+    inner: customer360::store::MemoryStore,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl customer360::store::ProfileStore for FailingStore {
+    fn commit(
+        &self,
+        batch: customer360::store::WriteBatch,
+    ) -> Result<(), customer360::store::StoreError> {
+        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(customer360::store::StoreError::Backend("disk full".into()));
+        }
+        self.inner.commit(batch)
+    }
+    fn record(
+        &self,
+        r: &RecordRef,
+    ) -> Result<Option<SourceRecord>, customer360::store::StoreError> {
+        self.inner.record(r)
+    }
+    fn records(&self) -> Result<Vec<SourceRecord>, customer360::store::StoreError> {
+        self.inner.records()
+    }
+    fn customer_of(
+        &self,
+        r: &RecordRef,
+    ) -> Result<Option<customer360::CustomerId>, customer360::store::StoreError> {
+        self.inner.customer_of(r)
+    }
+    fn profiles(
+        &self,
+    ) -> Result<
+        std::collections::BTreeMap<customer360::CustomerId, BTreeSet<RecordRef>>,
+        customer360::store::StoreError,
+    > {
+        self.inner.profiles()
+    }
+    fn index(&self, key: &str) -> Result<Vec<RecordRef>, customer360::store::StoreError> {
+        self.inner.index(key)
+    }
+    fn index_len(&self) -> Result<usize, customer360::store::StoreError> {
+        self.inner.index_len()
+    }
+    fn alias(
+        &self,
+        id: &customer360::CustomerId,
+    ) -> Result<Option<customer360::CustomerId>, customer360::store::StoreError> {
+        self.inner.alias(id)
+    }
+    fn cannot_links(&self) -> Result<Vec<(RecordRef, RecordRef)>, customer360::store::StoreError> {
+        self.inner.cannot_links()
+    }
+    fn lineage(
+        &self,
+    ) -> Result<Vec<customer360::profile::LineageEvent>, customer360::store::StoreError> {
+        self.inner.lineage()
+    }
+}
+
+#[test]
+fn a_failed_commit_leaves_the_resolver_as_it_was() {
+    let resolver = IncrementalResolver::builder()
+        .normalizer(normalizer())
+        .model(model().clone())
+        .population(population())
+        .open(FailingStore::default())
+        .unwrap();
+    let records = window(0, 20, 0);
+    let (first, rest) = records.split_at(10);
+    resolver.ingest_batch(first.iter().cloned()).unwrap();
+    let before = partition_of(&resolver);
+    resolver
+        .store()
+        .fail
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(resolver.ingest_batch(rest.iter().cloned()).is_err());
+    assert!(resolver.remove(&first[0].reference()).is_err());
+    // Re-ingesting a known record with other values, and failing, keeps the old values.
+    let changed = first[1].clone().email("someone.else@gmail.com");
+    assert!(resolver.ingest(changed).is_err());
+    assert_eq!(partition_of(&resolver), before);
+    assert_eq!(resolver.len(), 10);
+    resolver.check_store().unwrap();
+    resolver
+        .store()
+        .fail
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    resolver.ingest_batch(rest.iter().cloned()).unwrap();
+    assert_eq!(partition_of(&resolver), batch(&records, &[]));
+    resolver.check_store().unwrap();
+}
+
+fn partition_of<S: customer360::store::ProfileStore>(
+    resolver: &IncrementalResolver<S>,
+) -> Partition {
+    resolver
+        .customers()
+        .into_iter()
+        .map(|(_, refs)| refs.into_iter().collect())
+        .collect()
+}

@@ -357,19 +357,79 @@ impl<S: ProfileStore> IncrementalResolver<S> {
     }
 
     /// Add a record (or replace the record with the same source and key) and resolve it.
-    /// Returns once the change is committed to the store.
+    /// Returns once the change is committed to the store; if the commit fails, the resolver
+    /// is as it was before the call.
     pub fn ingest(&self, record: SourceRecord) -> Result<IngestOutcome, Error> {
-        let normalized = self.normalizer.normalize(&record);
-        let keys = lookup_keys(&normalized);
-        let reference = record.reference();
+        let mut outcomes = self.ingest_batch(std::iter::once(record))?;
+        Ok(outcomes.pop().expect("one outcome per record"))
+    }
+
+    /// Ingest several records and commit them to the store together: one durable commit
+    /// (one `fsync` on a durable store) for all of them. The outcomes come in input order;
+    /// each says what its record did at the moment it was ingested. If the commit fails,
+    /// none of the records is ingested.
+    pub fn ingest_batch(
+        &self,
+        records: impl IntoIterator<Item = SourceRecord>,
+    ) -> Result<Vec<IngestOutcome>, Error> {
+        let prepared: Vec<(SourceRecord, NormalizedRecord, Vec<String>)> = records
+            .into_iter()
+            .map(|r| {
+                let n = self.normalizer.normalize(&r);
+                let keys = lookup_keys(&n);
+                (r, n, keys)
+            })
+            .collect();
         let mut engine = self.write();
+        let mut batch = WriteBatch::default();
+        let mut outcomes = Vec::with_capacity(prepared.len());
+        // What each record replaced, to put back if the commit fails.
+        let mut undo: Vec<(RecordRef, Option<SourceRecord>)> = Vec::new();
+        for (record, normalized, keys) in prepared {
+            let reference = record.reference();
+            let old = engine
+                .by_ref
+                .get(&reference)
+                .and_then(|&i| engine.slot(i))
+                .map(|s| s.record.clone());
+            undo.push((reference, old));
+            outcomes.push(Self::stage(
+                &mut engine,
+                &mut batch,
+                record,
+                &normalized,
+                keys,
+            ));
+        }
+        if let Err(e) = self.store.commit(batch) {
+            for (reference, old) in undo.into_iter().rev() {
+                engine.remove(&reference);
+                if let Some(old) = old {
+                    let n = self.normalizer.normalize(&old);
+                    let keys = lookup_keys(&n);
+                    engine.insert(old, &n, keys);
+                }
+            }
+            return Err(e.into());
+        }
+        Ok(outcomes)
+    }
+
+    /// Resolve one record in memory and add its changes to `batch`.
+    fn stage(
+        engine: &mut Engine,
+        batch: &mut WriteBatch,
+        record: SourceRecord,
+        normalized: &NormalizedRecord,
+        keys: Vec<String>,
+    ) -> IngestOutcome {
+        let reference = record.reference();
         let old_keys: Vec<String> = engine
             .by_ref
             .get(&reference)
             .and_then(|&i| engine.slot(i))
             .map(|s| s.lookup_keys.clone())
             .unwrap_or_default();
-        let mut batch = WriteBatch::default();
         batch.push(StoreOp::PutRecord(Box::new(record.clone())));
         for key in old_keys.iter().filter(|k| !keys.contains(k)) {
             batch.push(StoreOp::IndexRemove {
@@ -383,7 +443,7 @@ impl<S: ProfileStore> IncrementalResolver<S> {
                 record: reference.clone(),
             });
         }
-        let (_, change) = engine.insert(record, &normalized, keys);
+        let (_, change) = engine.insert(record, normalized, keys);
         let customer = engine
             .customer_of(&reference)
             .cloned()
@@ -418,15 +478,14 @@ impl<S: ProfileStore> IncrementalResolver<S> {
             1 => IngestAction::Joined,
             _ => IngestAction::Merged { ids: previous },
         };
-        Self::write_change(&mut batch, change);
-        self.store.commit(batch)?;
-        Ok(IngestOutcome {
+        Self::write_change(batch, change);
+        IngestOutcome {
             record: reference,
             customer,
             action,
             explanation,
             reassigned,
-        })
+        }
     }
 
     fn write_change(batch: &mut WriteBatch, change: Change) {
@@ -448,13 +507,24 @@ impl<S: ProfileStore> IncrementalResolver<S> {
     /// the part holding the customer's anchor keeps the ID. `Ok(false)` when it is unknown.
     pub fn remove(&self, record: &RecordRef) -> Result<bool, Error> {
         let mut engine = self.write();
-        let Some(change) = engine.remove(record) else {
+        let Some(old) = engine
+            .by_ref
+            .get(record)
+            .and_then(|&i| engine.slot(i))
+            .map(|s| s.record.clone())
+        else {
             return Ok(false);
         };
+        let change = engine.remove(record).expect("a known record");
         let mut batch = WriteBatch::default();
         batch.push(StoreOp::DeleteRecord(record.clone()));
         Self::write_change(&mut batch, change);
-        self.store.commit(batch)?;
+        if let Err(e) = self.store.commit(batch) {
+            let n = self.normalizer.normalize(&old);
+            let keys = lookup_keys(&n);
+            engine.insert(old, &n, keys);
+            return Err(e.into());
+        }
         Ok(true)
     }
 
