@@ -446,3 +446,44 @@ fn partition_of<S: customer360::store::ProfileStore>(
         .map(|(_, refs)| refs.into_iter().collect())
         .collect()
 }
+
+/// Found by the realtime_ops fuzz target (a harness bug: its batch reference trained a model
+/// on the records while real time used the defaults). Kept: two records that share a given
+/// name and an ambiguous birth date resolve alike with the same default model.
+#[test]
+fn fuzz_regression_default_model_agrees_with_batch() {
+    let records = vec![
+        SourceRecord::new("shop", "0")
+            .name(customer360::PersonName::from_parts("Jonh", "Smyth"))
+            .email("brownfamily@mail-example.com")
+            .birth_date("12/04/1985")
+            .phone("(555) 987-6543"),
+        SourceRecord::new("shop", "1")
+            .name(customer360::PersonName::from_parts("Jonh", "رضایی"))
+            .email("john.smith@mail-example.com")
+            .birth_date("12/04/1985"),
+    ];
+    let population = Population {
+        records: 300,
+        max_block_size: 4,
+    };
+    let resolver = IncrementalResolver::builder()
+        .population(population)
+        .build()
+        .unwrap();
+    for r in &records {
+        resolver.ingest(r.clone()).unwrap();
+    }
+    let batch: Partition = Resolver::builder()
+        .model(MatchModel::default())
+        .population(population)
+        .build()
+        .unwrap()
+        .resolve(&records)
+        .unwrap()
+        .customers()
+        .into_iter()
+        .map(|(_, refs)| refs.into_iter().collect())
+        .collect();
+    assert_eq!(partition(&resolver), batch);
+}

@@ -75,7 +75,9 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    // The same (default) model, not one trained on these records.
     let batch = Resolver::builder()
+        .model(customer360::MatchModel::default())
         .population(population)
         .cannot_link(splits.iter().cloned())
         .build()
