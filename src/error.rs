@@ -43,6 +43,9 @@ pub enum Error {
     /// An audit sink failed.
     #[error(transparent)]
     Audit(#[from] crate::govern::AuditError),
+    /// A real-time store could not be read or written.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// A region code was not two ASCII letters.
     #[error("invalid region code {0:?}: use an ISO 3166-1 alpha-2 code such as \"US\" or \"IR\"")]
     InvalidRegion(String),

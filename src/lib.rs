@@ -106,6 +106,9 @@
 //! - `toml` (default): loading catalogues and access policies from TOML
 //!   ([`govern::Catalogue::from_toml_str`], [`govern::TablePolicy::from_toml_str`]); JSON
 //!   always works.
+//! - `redb`: `store::RedbStore`, a durable embedded [`store::ProfileStore`] for real-time
+//!   resolution ([`realtime`]).
+//! - `encryption`: `store::AesGcmCipher`, AES-256-GCM sealing of sensitive fields at rest.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -121,8 +124,10 @@ pub mod govern;
 pub mod model;
 pub mod normalize;
 pub mod profile;
+pub mod realtime;
 pub(crate) mod resolve;
 pub mod score;
+pub mod store;
 mod util;
 pub mod view;
 
@@ -131,7 +136,7 @@ pub use cluster::Refusal;
 pub use error::{ConfigError, Error, ModelError, ModelFileError, ResolveError, Result, ScoreError};
 pub use resolve::{
     ClusterExplanation, ComparisonStep, CustomerId, LinkExplanation, MatchModel, PairExplanation,
-    Resolution, Resolver, ResolverBuilder, MODEL_FORMAT,
+    Population, Resolution, Resolver, ResolverBuilder, MODEL_FORMAT,
 };
 
 /// The README's examples, compiled and run as doc tests.

@@ -79,7 +79,7 @@ impl BlockingRule {
 
     /// Call `emit` with each key of `record` under this rule: two numbers that identify the
     /// key within the rule.
-    fn keys(self, f: &RecordFeatures, mut emit: impl FnMut(u32, u32)) {
+    pub(crate) fn keys(self, f: &RecordFeatures, mut emit: impl FnMut(u32, u32)) {
         let date_key = |d: &crate::normalize::PartialDate| -> Option<u32> {
             Some((d.year? as u32) * 10_000 + u32::from(d.month?) * 100 + u32::from(d.day?))
         };

@@ -46,6 +46,44 @@ pub struct ResolverBuilder {
     seed: u64,
     labelled_matches: Vec<(RecordRef, RecordRef)>,
     cannot_link: Vec<(RecordRef, RecordRef)>,
+    population: Option<Population>,
+}
+
+/// Scoring quantities fixed by configuration instead of measured on the records being
+/// resolved, so that a pair's weight depends only on the pair: the prior (from `records`
+/// instead of the input size), the block-size limit, and term frequencies counted against
+/// `records` in power-of-two buckets. Batch resolution with a population and
+/// [`IncrementalResolver`](crate::realtime::IncrementalResolver) with the same one give the
+/// same customers, whatever order the records arrive in.
+///
+/// ```
+/// use customer360::{Population, Resolver};
+/// let resolver = Resolver::builder().population(Population::new(1_000_000)).build()?;
+/// # let _ = resolver;
+/// # Ok::<(), customer360::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Population {
+    /// How many records the population is taken to hold.
+    pub records: u64,
+    /// The largest block kept; a key shared by more records gives no candidates.
+    pub max_block_size: usize,
+}
+
+impl Population {
+    /// A population of `records` records with the default block-size limit (64).
+    pub fn new(records: u64) -> Self {
+        Population {
+            records,
+            max_block_size: 64,
+        }
+    }
+
+    /// The prior weight of a pair in this population (every pair comparable).
+    pub(crate) fn prior_weight(&self, model: &MatchModel) -> f64 {
+        let n = self.records as f64;
+        model.scoring_prior_weight(self.records as usize, n * (n - 1.0) / 2.0)
+    }
 }
 
 impl Default for ResolverBuilder {
@@ -63,6 +101,7 @@ impl Default for ResolverBuilder {
             seed: 0x00C0_FFEE,
             labelled_matches: Vec::new(),
             cannot_link: Vec::new(),
+            population: None,
         }
     }
 }
@@ -163,6 +202,14 @@ impl ResolverBuilder {
         self
     }
 
+    /// Score against a fixed [`Population`] instead of the input's own size and counts, as
+    /// real-time resolution does, so that batch and real-time results agree.
+    #[must_use]
+    pub fn population(mut self, population: Population) -> Self {
+        self.population = Some(population);
+        self
+    }
+
     /// Check the configuration and build the resolver.
     pub fn build(self) -> Result<Resolver, ConfigError> {
         if !(self.threshold > 0.0 && self.threshold < 1.0) {
@@ -188,6 +235,7 @@ impl ResolverBuilder {
             seed: self.seed,
             labelled_matches: self.labelled_matches,
             cannot_link: self.cannot_link,
+            population: self.population,
         })
     }
 }
@@ -242,6 +290,7 @@ pub struct Resolver {
     seed: u64,
     labelled_matches: Vec<(RecordRef, RecordRef)>,
     cannot_link: Vec<(RecordRef, RecordRef)>,
+    population: Option<Population>,
 }
 
 impl Resolver {
@@ -403,14 +452,18 @@ impl Resolver {
             .collect();
         drop(source_ids);
         let shared = shared_values(&features, &keys);
-        let tf = TermFrequencies::count(&features, &keys);
+        let mut tf = TermFrequencies::count(&features, &keys);
+        if let Some(p) = &self.population {
+            tf.frozen_total = Some(p.records);
+        }
 
         let (candidates, blocking) = candidate_pairs(
             &features,
             &sources,
             &self.rules,
             self.mode,
-            self.max_block_size,
+            self.max_block_size
+                .or(self.population.map(|p| p.max_block_size)),
             &keys,
         );
         let pairs = candidates;
@@ -477,7 +530,10 @@ impl Resolver {
             }
         }
 
-        let prior_weight = model.scoring_prior_weight(features.len(), comparable_pairs);
+        let prior_weight = match &self.population {
+            Some(p) => p.prior_weight(&model),
+            None => model.scoring_prior_weight(features.len(), comparable_pairs),
+        };
         let scorer = Scorer {
             model: &model,
             tf: &tf,
@@ -726,14 +782,70 @@ const MIN_TF_VALUES: u64 = 200;
 /// nudge a comparison's weight, not overturn the others.
 const MAX_TF_ADJUSTMENT: f64 = 5.0;
 
+/// The values of a record whose frequencies adjust weights, as `(comparison, value)`, each
+/// once.
+pub(crate) fn tf_values(f: &RecordFeatures, seen: &mut Vec<(usize, Sym)>) {
+    seen.clear();
+    for n in &f.names {
+        if let Some(g) = n.given {
+            seen.push((index::GIVEN, g));
+        }
+        if let Some(x) = n.family {
+            seen.push((index::FAMILY, x));
+        }
+    }
+    seen.extend(f.emails.iter().map(|e| (index::EMAIL, e.canonical)));
+    seen.extend(f.phones.iter().map(|p| (index::PHONE, p.e164)));
+    for a in &f.addresses {
+        seen.extend(a.street.map(|s| (index::ADDRESS, s)));
+        seen.extend(a.postcode.map(|s| (index::POSTCODE, s)));
+        seen.extend(a.locality.map(|s| (index::LOCALITY, s)));
+    }
+    seen.sort_unstable();
+    seen.dedup();
+}
+
 /// How often each value occurs, for term-frequency adjustments.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TermFrequencies {
     /// Per comparison: counts indexed by symbol, and the total.
     counts: Vec<(Vec<u32>, u64)>,
+    /// With a [`Population`]: its size is the total, and counts are rounded down to a power
+    /// of two, so a value's weight changes only when its count crosses a power of two.
+    pub(crate) frozen_total: Option<u64>,
+}
+
+/// A count rounded down to a power of two (0 stays 0).
+pub(crate) fn tf_bucket(count: u32) -> u32 {
+    if count == 0 {
+        0
+    } else {
+        1 << (31 - count.leading_zeros())
+    }
 }
 
 impl TermFrequencies {
+    /// Add `delta` (+1 or -1) to the count of `sym` in comparison `c`.
+    pub(crate) fn add(&mut self, c: usize, sym: Sym, delta: i32) {
+        if self.counts.len() < index::COUNT {
+            self.counts.resize(index::COUNT, (Vec::new(), 0));
+        }
+        let (v, total) = &mut self.counts[c];
+        if v.len() <= sym as usize {
+            v.resize(sym as usize + 1, 0);
+        }
+        v[sym as usize] = v[sym as usize].saturating_add_signed(delta);
+        *total = total.saturating_add_signed(i64::from(delta));
+    }
+
+    /// How many records hold `sym` in comparison `c`.
+    pub(crate) fn count_of(&self, c: usize, sym: Sym) -> u32 {
+        self.counts
+            .get(c)
+            .and_then(|(v, _)| v.get(sym as usize).copied())
+            .unwrap_or(0)
+    }
+
     fn count(features: &[RecordFeatures], keys: &KeySpace) -> Self {
         let mut counts: Vec<(Vec<u32>, u64)> = vec![(Vec::new(), 0); index::COUNT];
         let mut bump = |c: usize, sym: Sym, size: usize| {
@@ -746,24 +858,7 @@ impl TermFrequencies {
         };
         let mut seen: Vec<(usize, Sym)> = Vec::new();
         for f in features {
-            seen.clear();
-            for n in &f.names {
-                if let Some(g) = n.given {
-                    seen.push((index::GIVEN, g));
-                }
-                if let Some(x) = n.family {
-                    seen.push((index::FAMILY, x));
-                }
-            }
-            seen.extend(f.emails.iter().map(|e| (index::EMAIL, e.canonical)));
-            seen.extend(f.phones.iter().map(|p| (index::PHONE, p.e164)));
-            for a in &f.addresses {
-                seen.extend(a.street.map(|s| (index::ADDRESS, s)));
-                seen.extend(a.postcode.map(|s| (index::POSTCODE, s)));
-                seen.extend(a.locality.map(|s| (index::LOCALITY, s)));
-            }
-            seen.sort_unstable();
-            seen.dedup();
+            tf_values(f, &mut seen);
             for &(c, sym) in &seen {
                 let size = match c {
                     index::GIVEN | index::FAMILY => keys.names.len(),
@@ -774,7 +869,10 @@ impl TermFrequencies {
                 bump(c, sym, size);
             }
         }
-        TermFrequencies { counts }
+        TermFrequencies {
+            counts,
+            frozen_total: None,
+        }
     }
 
     /// Per comparison, `log2(u_exact / frequency(value))` for exact agreements on values whose
@@ -807,11 +905,15 @@ impl TermFrequencies {
     /// when too few values were seen for frequencies to mean anything.
     fn frequency(&self, c: usize, sym: Sym) -> Option<f64> {
         let (v, total) = self.counts.get(c)?;
-        if *total < MIN_TF_VALUES {
+        let n = v.get(sym as usize).copied().unwrap_or(0);
+        let (n, total) = match self.frozen_total {
+            Some(frozen) => (tf_bucket(n), frozen),
+            None => (n, *total),
+        };
+        if total < MIN_TF_VALUES {
             return None;
         }
-        let n = v.get(sym as usize).copied().unwrap_or(0).max(1);
-        Some(f64::from(n) / *total as f64)
+        Some(f64::from(n.max(1)) / total as f64)
     }
 }
 
@@ -820,40 +922,16 @@ fn shared_values(features: &[RecordFeatures], keys: &KeySpace) -> SharedValues {
     let mut email_names: HashMap<Sym, Vec<Sym>> = HashMap::new();
     let mut phone_names: HashMap<Sym, Vec<Sym>> = HashMap::new();
     for f in features {
-        let given: Vec<Sym> = f
-            .names
-            .iter()
-            .filter(|n| !n.given_is_initial)
-            .filter_map(|n| n.given_canonical.or(n.given))
-            .collect();
-        for g in given.iter().take(1) {
+        if let Some(g) = sharing_name(f) {
             for e in &f.emails {
-                let names = email_names.entry(e.canonical).or_default();
-                if names.len() < 8 && !names.contains(g) {
-                    names.push(*g);
-                }
+                note_sharing_name(email_names.entry(e.canonical).or_default(), g);
             }
             for p in &f.phones {
-                let names = phone_names.entry(p.e164).or_default();
-                if names.len() < 8 && !names.contains(g) {
-                    names.push(*g);
-                }
+                note_sharing_name(phone_names.entry(p.e164).or_default(), g);
             }
         }
     }
-    let differ = |a: Sym, b: Sym| {
-        let (p, q) = (
-            keys.names.resolve(a).as_bytes(),
-            keys.names.resolve(b).as_bytes(),
-        );
-        !(within_one_edit(p, q) || jaro_winkler_from(p, q, 0.85) >= 0.85)
-    };
-    let is_shared = |names: &Vec<Sym>| {
-        names
-            .iter()
-            .enumerate()
-            .any(|(i, &a)| names[i + 1..].iter().any(|&b| differ(a, b)))
-    };
+    let is_shared = |names: &Vec<Sym>| names_differ(names, keys);
     let mut shared = SharedValues {
         emails: vec![false; keys.emails.len()],
         phones: vec![false; keys.phones.len()],
@@ -867,12 +945,43 @@ fn shared_values(features: &[RecordFeatures], keys: &KeySpace) -> SharedValues {
     shared
 }
 
+/// The given name a record brings to shared-value detection.
+pub(crate) fn sharing_name(f: &RecordFeatures) -> Option<Sym> {
+    f.names
+        .iter()
+        .filter(|n| !n.given_is_initial)
+        .find_map(|n| n.given_canonical.or(n.given))
+}
+
+/// Add a holder's given name to a value's list (in canonical record order): the first eight
+/// different names are kept.
+pub(crate) fn note_sharing_name(names: &mut Vec<Sym>, given: Sym) {
+    if names.len() < 8 && !names.contains(&given) {
+        names.push(given);
+    }
+}
+
+/// Whether two of the names clearly differ: the value is shared by different people.
+pub(crate) fn names_differ(names: &[Sym], keys: &KeySpace) -> bool {
+    let differ = |a: Sym, b: Sym| {
+        let (p, q) = (
+            keys.names.resolve(a).as_bytes(),
+            keys.names.resolve(b).as_bytes(),
+        );
+        !(within_one_edit(p, q) || jaro_winkler_from(p, q, 0.85) >= 0.85)
+    };
+    names
+        .iter()
+        .enumerate()
+        .any(|(i, &a)| names[i + 1..].iter().any(|&b| differ(a, b)))
+}
+
 /// Weights of compared pairs: the pattern's weight plus term-frequency adjustments.
-struct Scorer<'a> {
-    model: &'a MatchModel,
-    tf: &'a TermFrequencies,
+pub(crate) struct Scorer<'a> {
+    pub(crate) model: &'a MatchModel,
+    pub(crate) tf: &'a TermFrequencies,
     /// The population prior of this run (see [`MatchModel::matches_per_record`]).
-    prior_weight: f64,
+    pub(crate) prior_weight: f64,
 }
 
 impl Scorer<'_> {
@@ -881,18 +990,27 @@ impl Scorer<'_> {
             + self.model.parameters.evidence_weight(&c.pattern)
             + self.tf.adjustments(self.model, c).iter().sum::<f64>()
     }
+
+    /// A candidate link's weight exactly as batch resolution computes it (the adjustment
+    /// summed in `f32`), so links tie and sort the same in batch and real time.
+    pub(crate) fn link_weight(&self, c: &Comparison) -> f64 {
+        let adjustment: f64 = self.tf.adjustments(self.model, c).iter().sum();
+        self.prior_weight
+            + self.model.parameters.evidence_weight(&c.pattern)
+            + f64::from(adjustment as f32)
+    }
 }
 
 /// Checks merges of whole clusters: no hard conflict across them, fewer soft conflicts than
 /// supporting pairs, and a mean match weight of the pairs across them of at least zero.
-struct Guard<'a> {
-    features: &'a [RecordFeatures],
-    comparator: &'a Comparator<'a>,
-    scorer: &'a Scorer<'a>,
+pub(crate) struct Guard<'a> {
+    pub(crate) features: &'a [RecordFeatures],
+    pub(crate) comparator: &'a Comparator<'a>,
+    pub(crate) scorer: &'a Scorer<'a>,
     /// Pairs of record indices that must never share a customer.
-    cannot_link: &'a [(u32, u32)],
+    pub(crate) cannot_link: &'a [(u32, u32)],
     /// The link threshold, as a weight.
-    min_weight: f64,
+    pub(crate) min_weight: f64,
 }
 
 /// The most cross pairs weighed for one merge; larger merges weigh an even sample.
@@ -983,7 +1101,7 @@ impl fmt::Display for CustomerId {
 /// Each record's customer ID: derived from its cluster's anchor, the oldest record (by
 /// observation time, then reference), as [`IdRegistry`](crate::profile::IdRegistry) does for a
 /// first run.
-fn customer_ids(
+pub(crate) fn customer_ids(
     references: &[RecordRef],
     observed: &[Option<chrono::DateTime<chrono::Utc>>],
     cluster_of: &[u32],
