@@ -132,6 +132,7 @@ fn acknowledged_records_survive_sigkill() {
 #[cfg(feature = "encryption")]
 #[test]
 fn a_copied_encrypted_store_holds_no_sensitive_value_in_clear() {
+    use customer360::govern::Catalogue;
     use customer360::store::AesGcmCipher;
 
     let dir = temp_dir("encryption");
@@ -141,7 +142,9 @@ fn a_copied_encrypted_store_holds_no_sensitive_value_in_clear() {
     {
         let store = RedbStore::create(&path)
             .unwrap()
-            .with_cipher(AesGcmCipher::new("k1", key));
+            .with_cipher(AesGcmCipher::new("k1", key))
+            // The governance catalogue decides what is sealed: every personal field.
+            .with_sensitive_fields(Catalogue::builtin());
         let resolver = builder().open(store).unwrap();
         for r in &records {
             resolver.ingest(r.clone()).unwrap();
@@ -186,7 +189,8 @@ fn a_copied_encrypted_store_holds_no_sensitive_value_in_clear() {
     // The same store, reopened with the key, resolves and finds customers.
     let store = RedbStore::create(&copy)
         .unwrap()
-        .with_cipher(AesGcmCipher::new("k1", key));
+        .with_cipher(AesGcmCipher::new("k1", key))
+        .with_sensitive_fields(Catalogue::builtin());
     let resolver = builder().open(store).unwrap();
     resolver.check_store().unwrap();
     let email = records[0].identity.emails[0].address.clone();

@@ -971,9 +971,47 @@ fn builtin() -> Catalogue {
     c
 }
 
+/// A catalogue tells a durable store which fields to seal at rest: every field it classes as
+/// [`Sensitivity::Personal`] or [`Sensitivity::Sensitive`] (an undeclared field counts as
+/// sensitive), so a copied store file holds no personal data in clear.
+///
+/// ```
+/// use customer360::govern::Catalogue;
+/// use customer360::store::SensitiveFields;
+/// use customer360::FieldPath;
+///
+/// let catalogue = Catalogue::builtin();
+/// assert!(catalogue.is_sensitive(&FieldPath::EMAIL));
+/// assert!(catalogue.is_sensitive(&FieldPath::NOTES));
+/// // A durable store takes it as is: `RedbStore::open(path)?.with_sensitive_fields(catalogue)`.
+/// ```
+impl crate::store::SensitiveFields for Catalogue {
+    fn is_sensitive(&self, path: &FieldPath) -> bool {
+        self.sensitivity(path) >= Sensitivity::Personal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_builtin_catalogue_seals_personal_fields_and_not_business_ones() {
+        use crate::store::SensitiveFields;
+        let c = Catalogue::builtin();
+        for path in [
+            FieldPath::NAME,
+            FieldPath::EMAIL,
+            FieldPath::PHONE,
+            FieldPath::ADDRESS,
+            FieldPath::BIRTH_DATE,
+            FieldPath::NOTES,
+            FieldPath::identifier(&IdentifierKind::NationalId),
+        ] {
+            assert!(c.is_sensitive(&path), "{path} must be sealed at rest");
+        }
+        assert!(!c.is_sensitive(&FieldPath::identifier(&IdentifierKind::Customer)));
+    }
 
     #[test]
     fn builtin_covers_every_built_in_path() {
