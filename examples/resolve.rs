@@ -32,6 +32,8 @@ use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use customer360::adapters::csv::{read_records, CsvOptions};
@@ -152,6 +154,9 @@ fn parse_args() -> Result<Args, String> {
 
 /// The input's rows as records, read as the resolver asks for them: bad rows are reported
 /// and skipped, and the time spent reading is counted.
+/// Rows the reader thread hands over at a time.
+const READ_CHUNK: usize = 1024;
+
 struct Rows<I> {
     rows: I,
     path: PathBuf,
@@ -255,23 +260,45 @@ fn run(mut args: Args) -> Result<(), String> {
     // the whole input never sits in memory as source records.
     let resolving = Instant::now();
     let file = File::open(&input).map_err(|e| format!("cannot open {}: {e}", input.display()))?;
+    let csv_rows = read_records(BufReader::new(file), &args.options)
+        .map_err(|e| format!("{}: {e}", input.display()))?;
+    // A reader thread parses the CSV while the resolver normalises what it has already read;
+    // rows travel in chunks so the channel costs nothing next to parsing.
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<SourceRecord, String>>>(8);
+    let reader = thread::spawn(move || {
+        let mut chunk = Vec::with_capacity(READ_CHUNK);
+        for row in csv_rows {
+            chunk.push(row.map_err(|e| e.to_string()));
+            if chunk.len() == READ_CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(READ_CHUNK));
+                if sender.send(full).is_err() {
+                    return; // The resolver stopped early; its error is reported.
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = sender.send(chunk);
+        }
+    });
     let mut rows = Rows {
-        rows: read_records(BufReader::new(file), &args.options)
-            .map_err(|e| format!("{}: {e}", input.display()))?,
+        rows: receiver.into_iter().flatten(),
         path: input.clone(),
         read: 0,
         bad: 0,
         reading: Duration::ZERO,
     };
-    let resolution = resolver
-        .resolve_iter(&mut rows)
-        .map_err(|e| e.to_string())?;
+    let resolution = resolver.resolve_iter(&mut rows);
+    drop(rows.rows);
+    reader
+        .join()
+        .map_err(|_| "the CSV reader thread panicked".to_owned())?;
+    let resolution = resolution.map_err(|e| e.to_string())?;
     if rows.bad > 0 {
         eprintln!("{}: {} bad rows skipped", input.display(), rows.bad);
     }
     let blocking = resolution.blocking();
     eprintln!(
-        "read {} records and resolved them into {} customers in {:.2?} (reading the CSV {:.2?}; {} candidate pairs, block limit {}, {} keys dropped)",
+        "read {} records and resolved them into {} customers in {:.2?} (waiting for the CSV reader {:.2?}; {} candidate pairs, block limit {}, {} keys dropped)",
         rows.read,
         resolution.customer_count(),
         resolving.elapsed(),
