@@ -14,7 +14,7 @@ shift || true
 export RUSTFLAGS="${RUSTFLAGS:-} -Ccodegen-units=16"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-for target in csv_ingest normalizers model_json resolver_ops realtime_ops; do
+for target in csv_ingest normalizers model_json resolver_ops realtime_ops erasure_ops; do
     echo "==> $target for ${seconds}s"
     if ! cargo fuzz run --sanitizer none "$@" "$target" -- \
         -max_total_time="$seconds" -rss_limit_mb=4096 >"$log" 2>&1; then
