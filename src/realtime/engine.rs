@@ -139,6 +139,23 @@ impl Engine {
         }
     }
 
+    /// The comparator over this engine's keys and shared values.
+    fn comparator(&self) -> Comparator<'_> {
+        Comparator {
+            keys: &self.keys,
+            shared: &self.shared,
+        }
+    }
+
+    /// The scorer of this engine's model, frequencies and population prior.
+    fn scorer(&self) -> Scorer<'_> {
+        Scorer {
+            model: &self.settings.model,
+            tf: &self.tf,
+            prior_weight: self.prior_weight,
+        }
+    }
+
     pub(crate) fn slot(&self, i: u32) -> Option<&Slot> {
         self.slots.get(i as usize).and_then(Option::as_ref)
     }
@@ -442,15 +459,8 @@ impl Engine {
         let rescore = std::mem::take(&mut self.rescore);
         let mut rescored: Vec<(u32, u32, Option<f64>)> = Vec::new();
         {
-            let comparator = Comparator {
-                keys: &self.keys,
-                shared: &self.shared,
-            };
-            let scorer = Scorer {
-                model: &self.settings.model,
-                tf: &self.tf,
-                prior_weight: self.prior_weight,
-            };
+            let comparator = self.comparator();
+            let scorer = self.scorer();
             for &x in &rescore {
                 let Some(sx) = self.slot(x).filter(|_| !affected.contains(&x)) else {
                     continue;
@@ -758,15 +768,8 @@ impl Engine {
             .iter()
             .map(|&s| self.live(s).features.clone())
             .collect();
-        let comparator = Comparator {
-            keys: &self.keys,
-            shared: &self.shared,
-        };
-        let scorer = Scorer {
-            model: &self.settings.model,
-            tf: &self.tf,
-            prior_weight: self.prior_weight,
-        };
+        let comparator = self.comparator();
+        let scorer = self.scorer();
         let mut guard = Guard {
             features: &features,
             comparator: &comparator,
