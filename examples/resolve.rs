@@ -37,6 +37,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use customer360::adapters::csv::{read_records, CsvOptions};
+use customer360::{Stage, StageObserver};
+use mimalloc::MiMalloc;
+
+/// The resolver allocates many small, short-lived strings from two threads; mimalloc's
+/// per-thread free lists serve that pattern much faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
+
 use customer360::evaluate::evaluate;
 use customer360::normalize::{RecordNormalizer, Region};
 use customer360::{LinkMode, MatchModel, RecordRef, Resolution, Resolver, SourceRecord};
@@ -156,6 +164,34 @@ fn parse_args() -> Result<Args, String> {
 /// and skipped, and the time spent reading is counted.
 /// Rows the reader thread hands over at a time.
 const READ_CHUNK: usize = 1024;
+
+/// Times each stage of the resolution from the moment the resolver reports it.
+#[derive(Default)]
+struct StageTimes {
+    current: Option<(Stage, Instant)>,
+    finished: Vec<(Stage, Duration)>,
+}
+
+impl StageObserver for StageTimes {
+    fn stage_started(&mut self, stage: Stage) {
+        let now = Instant::now();
+        if let Some((previous, start)) = self.current.take() {
+            self.finished.push((previous, now - start));
+        }
+        self.current = Some((stage, now));
+    }
+}
+
+impl StageTimes {
+    fn summary(&self) -> String {
+        let parts: Vec<String> = self
+            .finished
+            .iter()
+            .map(|(stage, took)| format!("{} {took:.2?}", stage.name()))
+            .collect();
+        parts.join(", ")
+    }
+}
 
 struct Rows<I> {
     rows: I,
@@ -287,7 +323,8 @@ fn run(mut args: Args) -> Result<(), String> {
         bad: 0,
         reading: Duration::ZERO,
     };
-    let resolution = resolver.resolve_iter(&mut rows);
+    let mut stages = StageTimes::default();
+    let resolution = resolver.resolve_iter_observed(&mut rows, &mut stages);
     drop(rows.rows);
     reader
         .join()
@@ -307,6 +344,7 @@ fn run(mut args: Args) -> Result<(), String> {
         blocking.max_block_size,
         blocking.dropped_total
     );
+    eprintln!("stages: {}", stages.summary());
     let per_rule: Vec<String> = blocking
         .pairs_per_rule
         .iter()

@@ -136,7 +136,7 @@ pub use cluster::Refusal;
 pub use error::{ConfigError, Error, ModelError, ModelFileError, ResolveError, Result, ScoreError};
 pub use resolve::{
     ClusterExplanation, ComparisonStep, CustomerId, LinkExplanation, MatchModel, PairExplanation,
-    Population, Resolution, Resolver, ResolverBuilder, MODEL_FORMAT,
+    Population, Resolution, Resolver, ResolverBuilder, Stage, StageObserver, MODEL_FORMAT,
 };
 
 /// The README's examples, compiled and run as doc tests.

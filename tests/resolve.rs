@@ -234,3 +234,61 @@ fn a_stewards_split_survives_the_next_run() {
         Some(Refusal::CannotLink)
     ));
 }
+
+/// Records every stage as it is reported.
+#[derive(Default)]
+struct Stages(Vec<customer360::Stage>);
+
+impl customer360::StageObserver for Stages {
+    fn stage_started(&mut self, stage: customer360::Stage) {
+        self.0.push(stage);
+    }
+}
+
+#[test]
+fn stages_are_reported_once_each_in_order() {
+    use customer360::Stage;
+    let records: Vec<SourceRecord> = (0..40)
+        .map(|i| {
+            person(
+                if i % 2 == 0 { "crm" } else { "shop" },
+                &i.to_string(),
+                ["John", "Jonh", "Mary", "Ann"][i % 4],
+                "Smith",
+                "1980-04-12",
+            )
+        })
+        .collect();
+    let mut trained = Stages::default();
+    let with = resolver()
+        .resolve_iter_observed(records.clone(), &mut trained)
+        .unwrap();
+    assert_eq!(
+        trained.0,
+        [
+            Stage::Normalise,
+            Stage::Order,
+            Stage::Block,
+            Stage::SampleRandomPairs,
+            Stage::Compare,
+            Stage::Train,
+            Stage::Cluster,
+            Stage::AssignIds,
+            Stage::Done
+        ]
+    );
+    // Observing changes nothing.
+    let without = resolver().resolve_iter(records.clone()).unwrap();
+    assert_eq!(with.customers(), without.customers());
+
+    let mut fixed = Stages::default();
+    Resolver::builder()
+        .model(with.model().clone())
+        .build()
+        .unwrap()
+        .resolve_iter_observed(records, &mut fixed)
+        .unwrap();
+    assert!(!fixed.0.contains(&Stage::Train));
+    assert!(!fixed.0.contains(&Stage::SampleRandomPairs));
+    assert_eq!(fixed.0.last(), Some(&Stage::Done));
+}

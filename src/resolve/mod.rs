@@ -26,6 +26,59 @@ use crate::util::interner::Sym;
 use crate::util::permute::permute;
 use crate::util::rng::SplitMix64;
 
+/// A stage of batch resolution, in the order they run, as reported to a [`StageObserver`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Normalising records and building their comparison features (with reading the input,
+    /// for [`Resolver::resolve_iter_observed`]).
+    Normalise,
+    /// Putting records in canonical order and checking for duplicate references.
+    Order,
+    /// Counting shared values and term frequencies, and finding candidate pairs.
+    Block,
+    /// Comparing random pairs for the `u` probabilities (only when training).
+    SampleRandomPairs,
+    /// Comparing every candidate pair.
+    Compare,
+    /// Estimating `m` and the prior by expectation maximisation (only when training).
+    Train,
+    /// Scoring candidate pairs and clustering the links.
+    Cluster,
+    /// Assigning customer IDs.
+    AssignIds,
+    /// Resolution is complete.
+    Done,
+}
+
+impl Stage {
+    /// The stage's name, in lower case (`"normalise"`, `"sample_random_pairs"`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Normalise => "normalise",
+            Stage::Order => "order",
+            Stage::Block => "block",
+            Stage::SampleRandomPairs => "sample_random_pairs",
+            Stage::Compare => "compare",
+            Stage::Train => "train",
+            Stage::Cluster => "cluster",
+            Stage::AssignIds => "assign_ids",
+            Stage::Done => "done",
+        }
+    }
+}
+
+/// Told as each [`Stage`] of a batch resolution starts, for progress reports or timings.
+/// `()` observes nothing.
+pub trait StageObserver {
+    /// `stage` is starting; the previous one has finished.
+    fn stage_started(&mut self, stage: Stage);
+}
+
+impl StageObserver for () {
+    fn stage_started(&mut self, _stage: Stage) {}
+}
+
 /// Pseudo-pairs of the default parameters mixed into training (see
 /// [`FsModel::train_m`](crate::score::FsModel::train_m)).
 const PRIOR_STRENGTH_M: f64 = 50.0;
@@ -323,18 +376,19 @@ impl Resolver {
         let mut features = Vec::with_capacity(records.len());
         let mut references = Vec::with_capacity(records.len());
         let mut observed = Vec::with_capacity(records.len());
-        for chunk in order.chunks(NORMALISE_CHUNK) {
-            let normalized: Vec<NormalizedRecord> = chunk
-                .par_iter()
-                .map(|&i| self.normalizer.normalize(&records[i]))
-                .collect();
-            for n in normalized {
-                features.push(builder.build(&n, &mut keys));
-                observed.push(n.observed_at);
-                references.push(n.reference);
-            }
-        }
-        self.resolve_features(keys, features, references, observed)
+        let chunks = order.chunks(NORMALISE_CHUNK).map(<[usize]>::to_vec);
+        self.normalise_pipelined(
+            chunks,
+            |&i| self.normalizer.normalize(&records[i]),
+            |normalized| {
+                for n in normalized {
+                    features.push(builder.build(&n, &mut keys));
+                    observed.push(n.observed_at);
+                    references.push(n.reference);
+                }
+            },
+        );
+        self.resolve_features(keys, features, references, observed, &mut ())
     }
 
     /// Normalise and resolve records as they arrive, for inputs too large to hold at once:
@@ -360,6 +414,40 @@ impl Resolver {
     where
         I: IntoIterator<Item = SourceRecord>,
     {
+        self.resolve_iter_observed(records, &mut ())
+    }
+
+    /// [`resolve_iter`](Self::resolve_iter), telling `observer` as each [`Stage`] starts: for
+    /// progress reports and for measuring where the time goes. The core never reads a clock;
+    /// an observer that wants durations reads its own.
+    ///
+    /// ```
+    /// use customer360::{PersonName, Resolver, SourceRecord, Stage, StageObserver};
+    ///
+    /// struct Stages(Vec<Stage>);
+    /// impl StageObserver for Stages {
+    ///     fn stage_started(&mut self, stage: Stage) {
+    ///         self.0.push(stage);
+    ///     }
+    /// }
+    /// let rows = (0..2).map(|i| {
+    ///     SourceRecord::new("crm", i.to_string()).name(PersonName::from_parts("Ann", "Lee"))
+    /// });
+    /// let mut stages = Stages(Vec::new());
+    /// Resolver::builder().build()?.resolve_iter_observed(rows, &mut stages)?;
+    /// assert_eq!(stages.0.first(), Some(&Stage::Normalise));
+    /// assert_eq!(stages.0.last(), Some(&Stage::Done));
+    /// # Ok::<(), customer360::Error>(())
+    /// ```
+    pub fn resolve_iter_observed<I>(
+        &self,
+        records: I,
+        observer: &mut dyn StageObserver,
+    ) -> Result<Resolution, ResolveError>
+    where
+        I: IntoIterator<Item = SourceRecord>,
+    {
+        observer.stage_started(Stage::Normalise);
         let mut keys = KeySpace::default();
         let mut builder = FeatureBuilder::default();
         let mut records = records.into_iter();
@@ -367,29 +455,31 @@ impl Resolver {
         let mut references: Vec<RecordRef> = Vec::with_capacity(expected);
         let mut observed = Vec::with_capacity(expected);
         let mut features = Vec::with_capacity(expected);
-        let mut batch: Vec<SourceRecord> = Vec::with_capacity(NORMALISE_CHUNK);
-        loop {
-            batch.clear();
-            batch.extend(records.by_ref().take(NORMALISE_CHUNK));
-            if batch.is_empty() {
-                break;
-            }
-            let total = features.len() + batch.len();
-            if u32::try_from(total).is_err() {
-                return Err(ResolveError::TooManyRecords(total));
-            }
-            let normalized: Vec<NormalizedRecord> = batch
-                .par_iter()
-                .map(|r| self.normalizer.normalize(r))
-                .collect();
-            for n in normalized {
-                features.push(builder.build(&n, &mut keys));
-                observed.push(n.observed_at);
-                references.push(n.reference);
-            }
+        let mut total = 0usize;
+        let mut too_many = false;
+        let chunks = std::iter::from_fn(|| {
+            let batch: Vec<SourceRecord> = records.by_ref().take(NORMALISE_CHUNK).collect();
+            total += batch.len();
+            too_many |= u32::try_from(total).is_err();
+            (!batch.is_empty() && !too_many).then_some(batch)
+        });
+        self.normalise_pipelined(
+            chunks,
+            |r| self.normalizer.normalize(r),
+            |normalized| {
+                for n in normalized {
+                    features.push(builder.build(&n, &mut keys));
+                    observed.push(n.observed_at);
+                    references.push(n.reference);
+                }
+            },
+        );
+        if too_many {
+            return Err(ResolveError::TooManyRecords(total));
         }
         // A canonical order makes everything after this independent of input order. Symbols
         // were interned in input order, but nothing downstream depends on their numbering.
+        observer.stage_started(Stage::Order);
         let mut order: Vec<u32> = (0..features.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| references[a as usize].cmp(&references[b as usize]));
         if let Some(w) = order
@@ -404,7 +494,30 @@ impl Resolver {
         permute(&mut references, order.clone());
         permute(&mut observed, order.clone());
         permute(&mut features, order);
-        self.resolve_features(keys, features, references, observed)
+        self.resolve_features(keys, features, references, observed, observer)
+    }
+
+    /// Normalise `chunks` in parallel, one chunk at a time, while the previous chunk goes to
+    /// `sink` (feature building, which interns keys in arrival order and so runs on one
+    /// thread): the sequential part overlaps the parallel one instead of waiting for it.
+    fn normalise_pipelined<T: Send + Sync>(
+        &self,
+        mut chunks: impl Iterator<Item = Vec<T>>,
+        normalise: impl Fn(&T) -> NormalizedRecord + Sync,
+        mut sink: impl FnMut(Vec<NormalizedRecord>) + Send,
+    ) {
+        let mut pending: Vec<NormalizedRecord> = Vec::new();
+        loop {
+            let chunk = chunks.next();
+            let ((), normalized) = rayon::join(
+                || sink(std::mem::take(&mut pending)),
+                || chunk.map(|c| c.par_iter().map(&normalise).collect::<Vec<_>>()),
+            );
+            match normalized {
+                Some(n) => pending = n,
+                None => break,
+            }
+        }
     }
 
     /// Resolve records that are already normalised.
@@ -431,7 +544,7 @@ impl Resolver {
             .collect();
         let observed = records.iter().map(|r| r.observed_at).collect();
         let references = records.into_iter().map(|r| r.reference).collect();
-        self.resolve_features(keys, features, references, observed)
+        self.resolve_features(keys, features, references, observed, &mut ())
     }
 
     /// Resolve records given as features, in canonical order.
@@ -441,7 +554,9 @@ impl Resolver {
         features: Vec<RecordFeatures>,
         references: Vec<RecordRef>,
         observed: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+        observer: &mut dyn StageObserver,
     ) -> Result<Resolution, ResolveError> {
+        observer.stage_started(Stage::Block);
         let mut source_ids: BTreeMap<&str, u32> = BTreeMap::new();
         let sources: Vec<u32> = references
             .iter()
@@ -477,6 +592,7 @@ impl Resolver {
         let mut training = None;
         let defaults = MatchModel::default();
         if self.train {
+            observer.stage_started(Stage::SampleRandomPairs);
             let random = self.random_patterns(&features, &sources, &pairs, &comparator);
             model
                 .parameters
@@ -486,8 +602,10 @@ impl Resolver {
         // One pass over the candidates: each pair's pattern and term-frequency adjustment.
         // Both depend only on `u`, which training no longer changes from here, so EM and
         // scoring share the pass.
+        observer.stage_started(Stage::Compare);
         let compared = compare_candidates(&pairs, &features, &comparator, &model, &tf);
         if self.train {
+            observer.stage_started(Stage::Train);
             let mut per_pattern = vec![0u64; compared.patterns.len()];
             for &(id, _) in &compared.pairs {
                 per_pattern[id as usize] += 1;
@@ -530,6 +648,7 @@ impl Resolver {
             }
         }
 
+        observer.stage_started(Stage::Cluster);
         let prior_weight = match &self.population {
             Some(p) => p.prior_weight(&model),
             None => model.scoring_prior_weight(features.len(), comparable_pairs),
@@ -572,7 +691,9 @@ impl Resolver {
             min_weight,
         };
         let clustering = cluster(features.len(), links, min_weight, &mut guard);
+        observer.stage_started(Stage::AssignIds);
         let customer_ids = customer_ids(&references, &observed, &clustering.cluster_of);
+        observer.stage_started(Stage::Done);
         Ok(Resolution {
             references,
             cluster_of: clustering.cluster_of,
