@@ -97,12 +97,19 @@ pub fn is_placeholder_text(folded: &str) -> bool {
     if PLACEHOLDER_TEXTS.contains(&folded) {
         return true;
     }
-    let compact: Vec<char> = folded.chars().filter(|c| !c.is_whitespace()).collect();
     // One letter repeated three or more times: "xxx", "aaaa", "zzzzz".
-    compact.len() >= 3
-        && compact
-            .iter()
-            .all(|&c| c == compact[0] && c.is_alphabetic())
+    let mut letters = folded.chars().filter(|c| !c.is_whitespace());
+    let Some(first) = letters.next().filter(|c| c.is_alphabetic()) else {
+        return false;
+    };
+    let mut count = 1;
+    for c in letters {
+        if c != first {
+            return false;
+        }
+        count += 1;
+    }
+    count >= 3
 }
 
 /// Whether a string of ASCII digits is a placeholder: empty of information (`0000000000`,

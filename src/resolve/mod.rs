@@ -481,7 +481,7 @@ impl Resolver {
         // were interned in input order, but nothing downstream depends on their numbering.
         observer.stage_started(Stage::Order);
         let mut order: Vec<u32> = (0..features.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| references[a as usize].cmp(&references[b as usize]));
+        order.par_sort_unstable_by(|&a, &b| references[a as usize].cmp(&references[b as usize]));
         if let Some(w) = order
             .windows(2)
             .find(|w| references[w[0] as usize] == references[w[1] as usize])
@@ -755,11 +755,8 @@ impl Resolver {
         // The sample is drawn sequentially (one seeded stream), then compared in parallel.
         let mut sample: Vec<u64> = Vec::new();
         let mut add = |a: usize, b: usize| {
-            let packed = (a.min(b) as u64) << 32 | a.max(b) as u64;
-            if self.mode.allows(sources[a], sources[b])
-                && candidates.binary_search(&packed).is_err()
-            {
-                sample.push(packed);
+            if self.mode.allows(sources[a], sources[b]) {
+                sample.push((a.min(b) as u64) << 32 | a.max(b) as u64);
             }
         };
         if all <= target {
@@ -777,6 +774,14 @@ impl Resolver {
                 add(a, b);
             }
         }
+        // Sorted, the sample leaves out candidates in one merge walk, and comparing it walks
+        // the first record of each pair in memory order. Counts do not depend on the order.
+        sample.par_sort_unstable();
+        let mut next_candidate = candidates.iter().peekable();
+        sample.retain(|&pair| {
+            while next_candidate.next_if(|&&c| c < pair).is_some() {}
+            next_candidate.peek() != Some(&&pair)
+        });
         let partial: Vec<FastMap<Pattern, u64>> = sample
             .par_chunks(CHUNK)
             .map(|chunk| {
