@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use rayon::prelude::*;
+
 use crate::compare::features::{KeySpace, RecordFeatures};
 use crate::util::interner::Sym;
 
@@ -285,7 +287,7 @@ pub(crate) fn candidate_pairs(
             rule.keys(f, |a, b| entries.push((r as u8, a, b, i as u32)));
         }
     }
-    entries.sort_unstable();
+    entries.par_sort_unstable();
     entries.dedup();
     // Blocks are runs of entries with the same key; walked twice rather than collected, since
     // most blocks hold one record and a list of them would cost more than the entries.
@@ -315,7 +317,7 @@ pub(crate) fn candidate_pairs(
             }
         }
     }
-    pairs.sort_unstable();
+    pairs.par_sort_unstable();
     pairs.dedup();
     // Ties are broken by the readable key, not by symbol numbers, which depend on the order
     // records were interned in.

@@ -70,6 +70,8 @@ pub(crate) struct Clustering {
 
 struct UnionFind {
     parent: Vec<u32>,
+    /// Each root's members; empty for a root that is alone (its member is itself), so a
+    /// million singletons cost no allocation.
     members: Vec<Vec<u32>>,
 }
 
@@ -77,7 +79,7 @@ impl UnionFind {
     fn new(n: usize) -> Self {
         UnionFind {
             parent: (0..n as u32).collect(),
-            members: (0..n as u32).map(|i| vec![i]).collect(),
+            members: vec![Vec::new(); n],
         }
     }
 
@@ -90,16 +92,32 @@ impl UnionFind {
         x
     }
 
+    /// The members of root `root`.
+    fn members(&self, root: u32) -> &[u32] {
+        match self.members[root as usize].as_slice() {
+            // A root is its own parent, so its parent entry is the one-element member list.
+            [] => std::slice::from_ref(&self.parent[root as usize]),
+            members => members,
+        }
+    }
+
     /// Join two roots, the smaller member list into the larger.
     fn union(&mut self, a: u32, b: u32) {
-        let (big, small) = if self.members[a as usize].len() >= self.members[b as usize].len() {
+        let (big, small) = if self.members(a).len() >= self.members(b).len() {
             (a, b)
         } else {
             (b, a)
         };
-        self.parent[small as usize] = big;
         let moved = std::mem::take(&mut self.members[small as usize]);
-        self.members[big as usize].extend(moved);
+        self.parent[small as usize] = big;
+        let joined = &mut self.members[big as usize];
+        if joined.is_empty() {
+            joined.push(big);
+        }
+        match moved.is_empty() {
+            true => joined.push(small),
+            false => joined.extend(moved),
+        }
     }
 }
 
@@ -131,7 +149,7 @@ pub(crate) fn cluster(
         if ra == rb {
             continue;
         }
-        let verdict = guard.check(&uf.members[ra as usize], &uf.members[rb as usize]);
+        let verdict = guard.check(uf.members(ra), uf.members(rb));
         if verdict.is_ok() {
             uf.union(ra, rb);
         }
@@ -143,7 +161,7 @@ pub(crate) fn cluster(
     let mut cluster_of = vec![u32::MAX; n];
     for i in 0..n as u32 {
         let root = uf.find(i);
-        let smallest = uf.members[root as usize].iter().copied().min().unwrap_or(i);
+        let smallest = uf.members(root).iter().copied().min().unwrap_or(i);
         cluster_of[i as usize] = smallest;
     }
     Clustering {

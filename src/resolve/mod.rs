@@ -1235,18 +1235,21 @@ pub(crate) fn customer_ids(
     // Records are in reference order, so the index breaks ties between equal times as the
     // registry's anchor rule does.
     let age = |i: usize| (observed[i].is_none(), observed[i], i);
-    let mut anchor_of: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut anchor_of: Vec<u32> = vec![u32::MAX; cluster_of.len()];
     for (i, &root) in cluster_of.iter().enumerate() {
-        let anchor = anchor_of.entry(root).or_insert(i);
-        if age(i) < age(*anchor) {
-            *anchor = i;
+        let anchor = &mut anchor_of[root as usize];
+        if *anchor == u32::MAX || age(i) < age(*anchor as usize) {
+            *anchor = i as u32;
         }
     }
-    let ids: BTreeMap<u32, CustomerId> = anchor_of
-        .into_iter()
-        .map(|(root, i)| (root, crate::profile::derive_id(&references[i], 0)))
-        .collect();
-    cluster_of.iter().map(|root| ids[root].clone()).collect()
+    // Indexed by root; other records' entries stay empty strings, which do not allocate.
+    anchor_of
+        .iter()
+        .map(|&anchor| match anchor {
+            u32::MAX => CustomerId(String::new()),
+            i => crate::profile::derive_id(&references[i as usize], 0),
+        })
+        .collect()
 }
 
 /// The outcome of a batch resolution: which records are one customer, and why.
@@ -1254,7 +1257,9 @@ pub(crate) fn customer_ids(
 pub struct Resolution {
     /// Every record, sorted: a record's position is its index everywhere else.
     references: Vec<RecordRef>,
+    /// For each record, the smallest record index in its customer (the customer's root).
     cluster_of: Vec<u32>,
+    /// Customer IDs indexed by root (empty for records that are not a root).
     customer_ids: Vec<CustomerId>,
     decisions: Vec<Decision>,
     features: Vec<RecordFeatures>,
@@ -1280,12 +1285,16 @@ impl Resolution {
 
     /// Every record with its customer ID, in canonical order.
     pub fn assignments(&self) -> impl Iterator<Item = (&RecordRef, &CustomerId)> {
-        self.references.iter().zip(&self.customer_ids)
+        self.references
+            .iter()
+            .zip(&self.cluster_of)
+            .map(|(record, &root)| (record, &self.customer_ids[root as usize]))
     }
 
     /// The customer a record belongs to.
     pub fn customer_id(&self, record: &RecordRef) -> Option<&CustomerId> {
-        self.position(record).map(|i| &self.customer_ids[i])
+        self.position(record)
+            .map(|i| &self.customer_ids[self.cluster_of[i] as usize])
     }
 
     /// Whether two records were resolved to one customer.
@@ -1298,10 +1307,11 @@ impl Resolution {
 
     /// How many customers were found.
     pub fn customer_count(&self) -> usize {
-        let mut roots: Vec<u32> = self.cluster_of.clone();
-        roots.sort_unstable();
-        roots.dedup();
-        roots.len()
+        self.cluster_of
+            .iter()
+            .enumerate()
+            .filter(|&(i, &root)| i == root as usize)
+            .count()
     }
 
     /// The customers with their records, in order of their first record.
@@ -1367,10 +1377,11 @@ impl Resolution {
     /// How a customer's cluster was built: its records, the links that joined it, and the
     /// links that were refused and why (refused links touching the cluster).
     pub fn explain_customer(&self, id: &CustomerId) -> Option<ClusterExplanation> {
+        // Only roots hold an ID; everyone else's entry is empty.
         let root = self
             .customer_ids
             .iter()
-            .position(|c| c == id)
+            .position(|c| !c.0.is_empty() && c == id)
             .map(|i| self.cluster_of[i])?;
         let records: Vec<RecordRef> = self
             .cluster_of
