@@ -9,6 +9,7 @@ use smallvec::SmallVec;
 
 use crate::model::{IdentifierKind, PhoneKind};
 use crate::normalize::{Gender, NormalizedRecord, PartialDate};
+use crate::util::fasthash::FastMap;
 use crate::util::interner::{Interner, Sym};
 
 /// One namespace of interned keys per kind of value, so that term frequencies of given names
@@ -115,7 +116,7 @@ pub(crate) struct FeatureBuilder {
     metaphone: DoubleMetaphone,
     scratch: String,
     /// Phonetic codes by name symbol: names repeat, and encoding allocates.
-    phonetic_of: std::collections::HashMap<Sym, Sym>,
+    phonetic_of: FastMap<Sym, Sym>,
 }
 
 impl Default for FeatureBuilder {
@@ -123,7 +124,7 @@ impl Default for FeatureBuilder {
         FeatureBuilder {
             metaphone: DoubleMetaphone::new(None),
             scratch: String::new(),
-            phonetic_of: std::collections::HashMap::new(),
+            phonetic_of: FastMap::default(),
         }
     }
 }
@@ -140,14 +141,17 @@ impl FeatureBuilder {
         for name in record.names.iter().filter_map(|n| n.matchable()) {
             let given = Self::compact(name.keys.given_ascii.as_deref());
             let family = Self::compact(name.keys.family_ascii.as_deref());
+            let given_sym = given.as_deref().map(|g| keys.names.intern(g));
+            let family_sym = family.as_deref().map(|g| keys.names.intern(g));
             let features = NameFeatures {
                 given_is_initial: given.as_ref().is_some_and(|g| g.len() == 1),
                 given_initial: given.as_ref().and_then(|g| g.bytes().next()),
                 given_phonetic: given
                     .as_deref()
-                    .filter(|g| g.len() > 1)
-                    .map(|g| self.phonetic(g, &mut keys.names)),
-                given: given.as_deref().map(|g| keys.names.intern(g)),
+                    .zip(given_sym)
+                    .filter(|(g, _)| g.len() > 1)
+                    .map(|(g, sym)| self.phonetic(g, sym, &mut keys.names)),
+                given: given_sym,
                 given_canonical: name
                     .given_canonical
                     .as_deref()
@@ -157,9 +161,10 @@ impl FeatureBuilder {
                     .map(|c| keys.names.intern(c)),
                 family_phonetic: family
                     .as_deref()
-                    .filter(|g| g.len() > 1)
-                    .map(|g| self.phonetic(g, &mut keys.names)),
-                family: family.as_deref().map(|g| keys.names.intern(g)),
+                    .zip(family_sym)
+                    .filter(|(f, _)| f.len() > 1)
+                    .map(|(f, sym)| self.phonetic(f, sym, &mut keys.names)),
+                family: family_sym,
                 family_cross: nonempty(name.keys.family_cross_script.as_deref())
                     .map(|c| keys.names.intern(c)),
                 generation: name
@@ -250,8 +255,8 @@ impl FeatureBuilder {
         (!compact.is_empty()).then_some(compact)
     }
 
-    fn phonetic(&mut self, ascii: &str, names: &mut Interner) -> Sym {
-        let name = names.intern(ascii);
+    /// The phonetic code of name `ascii`, whose symbol is `name`.
+    fn phonetic(&mut self, ascii: &str, name: Sym, names: &mut Interner) -> Sym {
         if let Some(&code) = self.phonetic_of.get(&name) {
             return code;
         }
