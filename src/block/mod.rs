@@ -271,6 +271,9 @@ fn automatic_limit(sizes: &[usize], records: usize) -> usize {
     limit
 }
 
+/// Records keyed per parallel task in [`candidate_pairs`].
+const KEYING_CHUNK: usize = 1 << 14;
+
 /// Candidate pairs `(a, b)` with `a < b`, packed as `a << 32 | b`, sorted and unique.
 pub(crate) fn candidate_pairs(
     features: &[RecordFeatures],
@@ -281,11 +284,24 @@ pub(crate) fn candidate_pairs(
     keys: &KeySpace,
 ) -> (Vec<u64>, BlockingReport) {
     // (rule, key part a, key part b, record): sorting groups each block's records in order.
-    let mut entries: Vec<(u8, u32, u32, u32)> = Vec::new();
-    for (i, f) in features.iter().enumerate() {
-        for (r, rule) in rules.iter().enumerate() {
-            rule.keys(f, |a, b| entries.push((r as u8, a, b, i as u32)));
-        }
+    // Keyed in parallel, a slice of records at a time, then put together in record order.
+    let parts: Vec<Vec<(u8, u32, u32, u32)>> = features
+        .par_chunks(KEYING_CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut part = Vec::with_capacity(chunk.len() * rules.len());
+            for (k, f) in chunk.iter().enumerate() {
+                let i = (c * KEYING_CHUNK + k) as u32;
+                for (r, rule) in rules.iter().enumerate() {
+                    rule.keys(f, |a, b| part.push((r as u8, a, b, i)));
+                }
+            }
+            part
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        entries.extend(part);
     }
     entries.par_sort_unstable();
     entries.dedup();

@@ -8,12 +8,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::compare::Conflict;
+
 /// A scored candidate link between two records (by index).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Link {
     pub(crate) a: u32,
     pub(crate) b: u32,
     pub(crate) weight: f64,
+    /// The pair's own conflict, when whoever scored the link compared the pair already
+    /// (`None`: not known, a guard compares the pair itself).
+    pub(crate) conflict: Option<Option<Conflict>>,
 }
 
 /// Why a link was not allowed to join two clusters.
@@ -47,8 +52,8 @@ pub enum Refusal {
 
 /// Decides whether two whole clusters may merge.
 pub(crate) trait MergeGuard {
-    /// `Ok` to allow the merge of the clusters with members `a` and `b`.
-    fn check(&mut self, a: &[u32], b: &[u32]) -> Result<(), Refusal>;
+    /// `Ok` to allow `link` to merge the clusters with members `a` and `b`.
+    fn check(&mut self, link: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal>;
 }
 
 /// A link that was accepted or refused, for explanations.
@@ -149,7 +154,7 @@ pub(crate) fn cluster(
         if ra == rb {
             continue;
         }
-        let verdict = guard.check(uf.members(ra), uf.members(rb));
+        let verdict = guard.check(&link, uf.members(ra), uf.members(rb));
         if verdict.is_ok() {
             uf.union(ra, rb);
         }
@@ -176,7 +181,7 @@ mod tests {
 
     struct AllowAll;
     impl MergeGuard for AllowAll {
-        fn check(&mut self, _: &[u32], _: &[u32]) -> Result<(), Refusal> {
+        fn check(&mut self, _: &Link, _: &[u32], _: &[u32]) -> Result<(), Refusal> {
             Ok(())
         }
     }
@@ -184,7 +189,7 @@ mod tests {
     /// Refuses any merge that would put 0 and 3 together.
     struct Apart;
     impl MergeGuard for Apart {
-        fn check(&mut self, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
+        fn check(&mut self, _: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
             let has = |s: &[u32], x| s.contains(&x);
             if (has(a, 0) && has(b, 3)) || (has(a, 3) && has(b, 0)) {
                 Err(Refusal::Conflict {
@@ -197,7 +202,12 @@ mod tests {
     }
 
     fn link(a: u32, b: u32, weight: f64) -> Link {
-        Link { a, b, weight }
+        Link {
+            a,
+            b,
+            weight,
+            conflict: None,
+        }
     }
 
     #[test]

@@ -749,7 +749,12 @@ impl Engine {
             for &(y, weight) in &self.live(x).links {
                 let (a, b) = (local[&x], local[&y]);
                 if a < b {
-                    links.push(Link { a, b, weight });
+                    links.push(Link {
+                        a,
+                        b,
+                        weight,
+                        conflict: None,
+                    });
                 }
             }
         }

@@ -665,7 +665,9 @@ impl Resolver {
             .map(|pattern| prior_weight + model.parameters.evidence_weight(pattern))
             .collect();
         let mut links = Vec::new();
-        for (&pair, &(id, tf_adjustment)) in pairs.iter().zip(&compared.pairs) {
+        for ((&pair, &(id, tf_adjustment)), &conflict) in
+            pairs.iter().zip(&compared.pairs).zip(&compared.conflicts)
+        {
             let weight = pattern_weights[id as usize] + f64::from(tf_adjustment);
             if weight >= min_weight {
                 let (a, b) = unpack(pair);
@@ -673,6 +675,7 @@ impl Resolver {
                     a: a as u32,
                     b: b as u32,
                     weight,
+                    conflict: Some(conflict),
                 });
             }
         }
@@ -821,6 +824,9 @@ const CHUNK: usize = 1 << 14;
 struct Compared {
     patterns: Vec<Pattern>,
     pairs: Vec<(u32, f32)>,
+    /// Each pair's conflict, in pair order, so that clustering need not compare the pair
+    /// again to merge two single records.
+    conflicts: Vec<Option<Conflict>>,
 }
 
 /// Compare every candidate pair, in parallel. Pattern indices are numbered in pair order, so
@@ -833,16 +839,19 @@ fn compare_candidates(
     tf: &TermFrequencies,
 ) -> Compared {
     let mut out = vec![(0u32, 0f32); pairs.len()];
+    let mut conflicts = vec![None; pairs.len()];
     // Each chunk numbers its own patterns; the local numbers are mapped to global ones below.
     let local_tables: Vec<Vec<Pattern>> = pairs
         .par_chunks(CHUNK)
         .zip(out.par_chunks_mut(CHUNK))
-        .map(|(chunk, slots)| {
+        .zip(conflicts.par_chunks_mut(CHUNK))
+        .map(|((chunk, slots), conflict_slots)| {
             let mut index: FastMap<Pattern, u32> = FastMap::default();
             let mut table = Vec::new();
-            for (&pair, slot) in chunk.iter().zip(slots) {
+            for ((&pair, slot), conflict) in chunk.iter().zip(slots).zip(conflict_slots) {
                 let (a, b) = unpack(pair);
                 let c = comparator.compare(&features[a], &features[b]);
+                *conflict = c.conflict;
                 let adjustment: f64 = tf.adjustments(model, &c).iter().sum();
                 let id = *index.entry(c.pattern).or_insert_with(|| {
                     table.push(c.pattern);
@@ -879,6 +888,7 @@ fn compare_candidates(
     Compared {
         patterns,
         pairs: out,
+        conflicts,
     }
 }
 
@@ -1045,8 +1055,8 @@ impl TermFrequencies {
 
 /// Values used by records whose given names clearly differ: household e-mails and landlines.
 fn shared_values(features: &[RecordFeatures], keys: &KeySpace) -> SharedValues {
-    let mut email_names: HashMap<Sym, Vec<Sym>> = HashMap::new();
-    let mut phone_names: HashMap<Sym, Vec<Sym>> = HashMap::new();
+    let mut email_names: FastMap<Sym, Vec<Sym>> = FastMap::default();
+    let mut phone_names: FastMap<Sym, Vec<Sym>> = FastMap::default();
     for f in features {
         if let Some(g) = sharing_name(f) {
             for e in &f.emails {
@@ -1111,12 +1121,6 @@ pub(crate) struct Scorer<'a> {
 }
 
 impl Scorer<'_> {
-    fn weight(&self, c: &Comparison) -> f64 {
-        self.prior_weight
-            + self.model.parameters.evidence_weight(&c.pattern)
-            + self.tf.adjustments(self.model, c).iter().sum::<f64>()
-    }
-
     /// A candidate link's weight exactly as batch resolution computes it (the adjustment
     /// summed in `f32`), so links tie and sort the same in batch and real time.
     pub(crate) fn link_weight(&self, c: &Comparison) -> f64 {
@@ -1143,7 +1147,7 @@ pub(crate) struct Guard<'a> {
 const MAX_CROSS_PAIRS: usize = 400;
 
 impl MergeGuard for Guard<'_> {
-    fn check(&mut self, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
+    fn check(&mut self, link: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
         if !self.cannot_link.is_empty() {
             let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
             let crosses = |x: u32, y: u32| {
@@ -1154,57 +1158,89 @@ impl MergeGuard for Guard<'_> {
                 return Err(Refusal::CannotLink);
             }
         }
-        let total = a.len() * b.len();
-        let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
-        let (mut sum, mut weighed, mut supporting) = (0.0, 0usize, 0usize);
-        let (mut soft, mut first_soft) = (0usize, None);
-        for k in (0..total).step_by(step) {
-            let (x, y) = (a[k / b.len()], b[k % b.len()]);
-            let c = self
-                .comparator
-                .compare(&self.features[x as usize], &self.features[y as usize]);
-            match c.conflict {
-                // Hard conflicts: no data-entry error makes a father his son or gives one
-                // person two verified national IDs.
-                Some(Conflict::ExclusiveIdentifier) => {
-                    return Err(Refusal::ExclusiveIdentifierConflict {
-                        kind: "national_id".to_owned(),
-                    })
+        let mut tally = CrossPairs::default();
+        match (a, b, link.conflict) {
+            // Two single records: the one pair across them is the link's own, already
+            // compared and weighed when the link was scored.
+            ([_], [_], Some(conflict)) => tally.add(conflict, link.weight, self.min_weight)?,
+            _ => {
+                let total = a.len() * b.len();
+                let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
+                for k in (0..total).step_by(step) {
+                    let (x, y) = (a[k / b.len()], b[k % b.len()]);
+                    let c = self
+                        .comparator
+                        .compare(&self.features[x as usize], &self.features[y as usize]);
+                    tally.add(c.conflict, self.scorer.link_weight(&c), self.min_weight)?;
                 }
-                Some(Conflict::Generation) => {
-                    return Err(Refusal::Conflict {
-                        detail: Conflict::Generation.describe().to_owned(),
-                    })
-                }
-                // Soft conflicts: a replaced given name or a garbled birth date happens in
-                // real data, so one record that disagrees with one member of a cluster that
-                // otherwise agrees does not veto the merge; a majority does.
-                Some(other) => {
-                    soft += 1;
-                    first_soft.get_or_insert(other);
-                }
-                None => {}
             }
-            let weight = self.scorer.weight(&c);
-            if c.conflict.is_none() && weight >= self.min_weight {
-                supporting += 1;
-            }
-            sum += weight;
-            weighed += 1;
         }
+        tally.verdict()
+    }
+}
+
+/// What the pairs across two clusters say about merging them.
+#[derive(Default)]
+struct CrossPairs {
+    sum: f64,
+    weighed: usize,
+    supporting: usize,
+    soft: usize,
+    first_soft: Option<Conflict>,
+}
+
+impl CrossPairs {
+    /// Count one cross pair; a hard conflict refuses the merge at once.
+    fn add(
+        &mut self,
+        conflict: Option<Conflict>,
+        weight: f64,
+        min_weight: f64,
+    ) -> Result<(), Refusal> {
+        match conflict {
+            // Hard conflicts: no data-entry error makes a father his son or gives one
+            // person two verified national IDs.
+            Some(Conflict::ExclusiveIdentifier) => {
+                return Err(Refusal::ExclusiveIdentifierConflict {
+                    kind: "national_id".to_owned(),
+                })
+            }
+            Some(Conflict::Generation) => {
+                return Err(Refusal::Conflict {
+                    detail: Conflict::Generation.describe().to_owned(),
+                })
+            }
+            // Soft conflicts: a replaced given name or a garbled birth date happens in
+            // real data, so one record that disagrees with one member of a cluster that
+            // otherwise agrees does not veto the merge; a majority does.
+            Some(other) => {
+                self.soft += 1;
+                self.first_soft.get_or_insert(other);
+            }
+            None => {}
+        }
+        if conflict.is_none() && weight >= min_weight {
+            self.supporting += 1;
+        }
+        self.sum += weight;
+        self.weighed += 1;
+        Ok(())
+    }
+
+    fn verdict(self) -> Result<(), Refusal> {
         // Soft conflicts veto unless more pairs across the clusters support the merge on their
         // own than conflict: one replaced given name among agreeing records does not split a
         // person, but twins bridged by a record without a given name stay apart.
-        if let Some(conflict) = first_soft.filter(|_| soft >= supporting) {
+        if let Some(conflict) = self.first_soft.filter(|_| self.soft >= self.supporting) {
             return Err(Refusal::Conflict {
                 detail: conflict.describe().to_owned(),
             });
         }
-        let mean = sum / weighed.max(1) as f64;
+        let mean = self.sum / self.weighed.max(1) as f64;
         if mean < 0.0 {
             return Err(Refusal::WeakSupport {
                 mean_weight: mean,
-                pairs: weighed,
+                pairs: self.weighed,
             });
         }
         Ok(())
