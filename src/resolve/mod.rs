@@ -371,23 +371,15 @@ impl Resolver {
         }
         // Normalise a chunk at a time in parallel and keep only each record's features: the
         // normalised records, with all their strings, never exist all at once.
-        let mut keys = KeySpace::default();
-        let mut builder = FeatureBuilder::default();
-        let mut features = Vec::with_capacity(records.len());
-        let mut references = Vec::with_capacity(records.len());
-        let mut observed = Vec::with_capacity(records.len());
         let chunks = order.chunks(NORMALISE_CHUNK).map(<[usize]>::to_vec);
-        self.normalise_pipelined(
-            chunks,
-            |&i| self.normalizer.normalize(&records[i]),
-            |normalized| {
-                for n in normalized {
-                    features.push(builder.build(&n, &mut keys));
-                    observed.push(n.observed_at);
-                    references.push(n.reference);
-                }
-            },
-        );
+        let Built {
+            keys,
+            features,
+            references,
+            observed,
+        } = self.normalise_pipelined(chunks, records.len(), |&i| {
+            self.normalizer.normalize(&records[i])
+        });
         self.resolve_features(keys, features, references, observed, &mut ())
     }
 
@@ -448,13 +440,8 @@ impl Resolver {
         I: IntoIterator<Item = SourceRecord>,
     {
         observer.stage_started(Stage::Normalise);
-        let mut keys = KeySpace::default();
-        let mut builder = FeatureBuilder::default();
         let mut records = records.into_iter();
         let expected = records.size_hint().0;
-        let mut references: Vec<RecordRef> = Vec::with_capacity(expected);
-        let mut observed = Vec::with_capacity(expected);
-        let mut features = Vec::with_capacity(expected);
         let mut total = 0usize;
         let mut too_many = false;
         let chunks = std::iter::from_fn(|| {
@@ -463,17 +450,12 @@ impl Resolver {
             too_many |= u32::try_from(total).is_err();
             (!batch.is_empty() && !too_many).then_some(batch)
         });
-        self.normalise_pipelined(
-            chunks,
-            |r| self.normalizer.normalize(r),
-            |normalized| {
-                for n in normalized {
-                    features.push(builder.build(&n, &mut keys));
-                    observed.push(n.observed_at);
-                    references.push(n.reference);
-                }
-            },
-        );
+        let Built {
+            keys,
+            mut features,
+            mut references,
+            mut observed,
+        } = self.normalise_pipelined(chunks, expected, |r| self.normalizer.normalize(r));
         if too_many {
             return Err(ResolveError::TooManyRecords(total));
         }
@@ -497,25 +479,38 @@ impl Resolver {
         self.resolve_features(keys, features, references, observed, observer)
     }
 
-    /// Normalise `chunks` in parallel, one chunk at a time, while the previous chunk goes to
-    /// `sink` (feature building, which interns keys in arrival order and so runs on one
+    /// Normalise `chunks` in parallel, one chunk at a time, while the previous chunk's
+    /// features are built (feature building interns keys in arrival order and so runs on one
     /// thread): the sequential part overlaps the parallel one instead of waiting for it.
     fn normalise_pipelined<T: Send + Sync>(
         &self,
         mut chunks: impl Iterator<Item = Vec<T>>,
+        expected: usize,
         normalise: impl Fn(&T) -> NormalizedRecord + Sync,
-        mut sink: impl FnMut(Vec<NormalizedRecord>) + Send,
-    ) {
+    ) -> Built {
+        let mut built = Built {
+            keys: KeySpace::default(),
+            features: Vec::with_capacity(expected),
+            references: Vec::with_capacity(expected),
+            observed: Vec::with_capacity(expected),
+        };
+        let mut builder = FeatureBuilder::default();
         let mut pending: Vec<NormalizedRecord> = Vec::new();
         loop {
             let chunk = chunks.next();
             let ((), normalized) = rayon::join(
-                || sink(std::mem::take(&mut pending)),
+                || {
+                    for n in std::mem::take(&mut pending) {
+                        built.features.push(builder.build(&n, &mut built.keys));
+                        built.observed.push(n.observed_at);
+                        built.references.push(n.reference);
+                    }
+                },
                 || chunk.map(|c| c.par_iter().map(&normalise).collect::<Vec<_>>()),
             );
             match normalized {
                 Some(n) => pending = n,
-                None => break,
+                None => return built,
             }
         }
     }
@@ -804,6 +799,14 @@ impl Resolver {
         }
         counts
     }
+}
+
+/// Records' comparison features, in arrival order, with the keys they were interned into.
+struct Built {
+    keys: KeySpace,
+    features: Vec<RecordFeatures>,
+    references: Vec<RecordRef>,
+    observed: Vec<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 /// Random pairs sampled per record for `u` by default. Measured on 100 000 generated records,

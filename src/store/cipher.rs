@@ -88,99 +88,119 @@ struct StoredRecord {
     sealed: Vec<SealedField>,
 }
 
-/// Sections of a record by field path, each taken out of `record` by `take` when sensitive.
+/// Sections of a record by field path, each taken out of `record` when sensitive.
 fn sections(
     record: &mut SourceRecord,
     fields: &dyn SensitiveFields,
 ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-    let enc = |v: &dyn erased::Json| v.json();
     let mut out = Vec::new();
     let id = &mut record.identity;
-    if fields.is_sensitive(&FieldPath::NAME) && !id.names.is_empty() {
-        out.push((
-            FieldPath::NAME.as_str().to_owned(),
-            enc(&std::mem::take(&mut id.names))?,
-        ));
-    }
-    if fields.is_sensitive(&FieldPath::EMAIL) && !id.emails.is_empty() {
-        out.push((
-            FieldPath::EMAIL.as_str().to_owned(),
-            enc(&std::mem::take(&mut id.emails))?,
-        ));
-    }
-    if fields.is_sensitive(&FieldPath::PHONE) && !id.phones.is_empty() {
-        out.push((
-            FieldPath::PHONE.as_str().to_owned(),
-            enc(&std::mem::take(&mut id.phones))?,
-        ));
-    }
-    if fields.is_sensitive(&FieldPath::ADDRESS) && !id.addresses.is_empty() {
-        out.push((
-            FieldPath::ADDRESS.as_str().to_owned(),
-            enc(&std::mem::take(&mut id.addresses))?,
-        ));
-    }
-    if fields.is_sensitive(&FieldPath::BIRTH_DATE) && id.birth_date.is_some() {
-        out.push((
-            FieldPath::BIRTH_DATE.as_str().to_owned(),
-            enc(&id.birth_date.take())?,
-        ));
-    }
-    if fields.is_sensitive(&FieldPath::GENDER) && id.gender.is_some() {
-        out.push((
-            FieldPath::GENDER.as_str().to_owned(),
-            enc(&id.gender.take())?,
-        ));
-    }
-    let (sealed_ids, clear_ids): (Vec<_>, Vec<_>) = std::mem::take(&mut id.identifiers)
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::NAME,
+        &mut id.names,
+        Vec::is_empty,
+    )?;
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::EMAIL,
+        &mut id.emails,
+        Vec::is_empty,
+    )?;
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::PHONE,
+        &mut id.phones,
+        Vec::is_empty,
+    )?;
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::ADDRESS,
+        &mut id.addresses,
+        Vec::is_empty,
+    )?;
+    let birth = &mut id.birth_date;
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::BIRTH_DATE,
+        birth,
+        Option::is_none,
+    )?;
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::GENDER,
+        &mut id.gender,
+        Option::is_none,
+    )?;
+    // Identifiers and custom attributes are sensitive one by one: the sensitive ones are
+    // split off and sealed together.
+    let every = |_: &FieldPath| true;
+    let (mut sealed_ids, clear_ids): (Vec<_>, Vec<_>) = std::mem::take(&mut id.identifiers)
         .into_iter()
         .partition(|i| fields.is_sensitive(&FieldPath::identifier(&i.kind)));
     id.identifiers = clear_ids;
-    if !sealed_ids.is_empty() {
-        out.push((FieldPath::IDENTIFIER.as_str().to_owned(), enc(&sealed_ids)?));
-    }
-    if fields.is_sensitive(&FieldPath::FACTS) {
-        out.push((
-            FieldPath::FACTS.as_str().to_owned(),
-            enc(&std::mem::take(&mut record.facts))?,
-        ));
-    }
-    if fields.is_sensitive(&FieldPath::INTERACTIONS) && !record.interactions.is_empty() {
-        out.push((
-            FieldPath::INTERACTIONS.as_str().to_owned(),
-            enc(&std::mem::take(&mut record.interactions))?,
-        ));
-    }
-    if fields.is_sensitive(&FieldPath::NOTES) && !record.notes.is_empty() {
-        out.push((
-            FieldPath::NOTES.as_str().to_owned(),
-            enc(&std::mem::take(&mut record.notes))?,
-        ));
-    }
-    let (sealed_custom, clear_custom): (std::collections::BTreeMap<_, _>, _) =
+    take_section(
+        &mut out,
+        &every,
+        &FieldPath::IDENTIFIER,
+        &mut sealed_ids,
+        Vec::is_empty,
+    )?;
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::FACTS,
+        &mut record.facts,
+        |_| false,
+    )?;
+    let interactions = &mut record.interactions;
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::INTERACTIONS,
+        interactions,
+        Vec::is_empty,
+    )?;
+    take_section(
+        &mut out,
+        fields,
+        &FieldPath::NOTES,
+        &mut record.notes,
+        Vec::is_empty,
+    )?;
+    let (mut sealed_custom, clear_custom): (std::collections::BTreeMap<_, _>, _) =
         std::mem::take(&mut record.custom)
             .into_iter()
             .partition(|(name, _)| FieldPath::custom(name).is_ok_and(|p| fields.is_sensitive(&p)));
     record.custom = clear_custom;
-    if !sealed_custom.is_empty() {
-        out.push((FieldPath::CUSTOM.as_str().to_owned(), enc(&sealed_custom)?));
-    }
+    let custom = &mut sealed_custom;
+    take_section(&mut out, &every, &FieldPath::CUSTOM, custom, |c| {
+        c.is_empty()
+    })?;
     Ok(out)
 }
 
-mod erased {
-    use super::StoreError;
-
-    /// Any serialisable value, as JSON bytes.
-    pub(super) trait Json {
-        fn json(&self) -> Result<Vec<u8>, StoreError>;
+/// When `path` is sensitive and `value` is not `empty`: take `value` out of the record and add
+/// it to `out` as JSON under its path.
+fn take_section<T: serde::Serialize + Default>(
+    out: &mut Vec<(String, Vec<u8>)>,
+    fields: &dyn SensitiveFields,
+    path: &FieldPath,
+    value: &mut T,
+    empty: impl FnOnce(&T) -> bool,
+) -> Result<(), StoreError> {
+    if !empty(value) && fields.is_sensitive(path) {
+        let json = serde_json::to_vec(&std::mem::take(value))
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        out.push((path.as_str().to_owned(), json));
     }
-
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> Result<Vec<u8>, StoreError> {
-            serde_json::to_vec(self).map_err(|e| StoreError::Decode(e.to_string()))
-        }
-    }
+    Ok(())
 }
 
 fn context(record: &SourceRecord, path: &str) -> Vec<u8> {
