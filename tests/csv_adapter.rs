@@ -144,3 +144,45 @@ fn column_kinds_round_trip_through_their_names() {
         assert_eq!(kind.to_string().parse::<ColumnKind>().unwrap(), kind);
     }
 }
+
+#[test]
+fn timestamps_read_in_each_accepted_form_and_impossible_dates_are_errors() {
+    let data = "id,updated_at\n\
+                1,2023-08-10\n\
+                2,2023-08-10 14:05:09\n\
+                3,2023-08-10T14:05:09+02:00\n\
+                4,2024-02-29\n\
+                5,2023-02-29\n\
+                6,2023-8-10\n\
+                7,20x3-08-10\n";
+    let results = read(data, &CsvOptions::new("crm"));
+    let at = |i: usize| {
+        results[i]
+            .as_ref()
+            .expect("a readable row")
+            .observed_at
+            .expect("a timestamp")
+            .to_rfc3339()
+    };
+    assert_eq!(at(0), "2023-08-10T00:00:00+00:00");
+    assert_eq!(at(1), "2023-08-10T14:05:09+00:00");
+    assert_eq!(at(2), "2023-08-10T12:05:09+00:00");
+    assert_eq!(at(3), "2024-02-29T00:00:00+00:00");
+    for (i, line) in [(4, 6), (6, 8)] {
+        assert!(
+            matches!(&results[i], Err(CsvError::BadTimestamp { line: l, .. }) if *l == line),
+            "row {i}: {:?}",
+            results[i]
+        );
+    }
+    // chrono's own `%Y-%m-%d` is lenient about padding, and so is the fallback.
+    assert_eq!(
+        results[5]
+            .as_ref()
+            .unwrap()
+            .observed_at
+            .unwrap()
+            .to_rfc3339(),
+        "2023-08-10T00:00:00+00:00"
+    );
+}

@@ -6,8 +6,8 @@
 //! carry leading spaces). Every bad row becomes a [`CsvError`] naming its line; the rows around
 //! it still read.
 
-use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::io::Read;
 use std::str::FromStr;
 
@@ -454,7 +454,7 @@ pub fn read_records<R: Read>(input: R, options: &CsvOptions) -> Result<CsvRecord
         kinds,
         default_source: options.default_source.clone(),
         row: csv::ByteRecord::new(),
-        first_lines: HashMap::new(),
+        first_lines: FirstLines::default(),
     })
 }
 
@@ -466,7 +466,41 @@ pub struct CsvRecords<R> {
     default_source: String,
     row: csv::ByteRecord,
     /// The line each `(source, key)` was first seen on, to report repeats.
-    first_lines: HashMap<(String, String), u64>,
+    first_lines: FirstLines,
+}
+
+/// The line on which each `(source, key)` was first seen: one entry per row read, so each
+/// source name is stored once and each key once, and rows are hashed with foldhash (seeded
+/// per reader, so keys taken from input cannot be chosen to collide).
+#[derive(Default)]
+struct FirstLines {
+    sources: Vec<String>,
+    table: hashbrown::HashTable<(u32, Box<str>, u64)>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl FirstLines {
+    /// Record that `(source, key)` is on `line`; the line it was first seen on when it was
+    /// seen before.
+    fn first_seen(&mut self, source: &str, key: &str, line: u64) -> Option<u64> {
+        let source = match self.sources.iter().position(|s| s == source) {
+            Some(i) => i,
+            None => {
+                self.sources.push(source.to_owned());
+                self.sources.len() - 1
+            }
+        };
+        let source = u32::try_from(source).unwrap_or(u32::MAX);
+        let FirstLines { table, hasher, .. } = self;
+        let hash = hasher.hash_one((source, key));
+        if let Some(&(_, _, first)) = table.find(hash, |(s, k, _)| *s == source && **k == *key) {
+            return Some(first);
+        }
+        table.insert_unique(hash, (source, key.into(), line), |(s, k, _)| {
+            hasher.hash_one((*s, &**k))
+        });
+        None
+    }
 }
 
 impl<R> fmt::Debug for CsvRecords<R> {
@@ -591,22 +625,25 @@ impl<R> CsvRecords<R> {
             line,
             column: id_column(),
         })?;
-        let identity = (record.source.0.clone(), key.clone());
-        if let Some(&first_line) = self.first_lines.get(&identity) {
+        if let Some(first_line) = self.first_lines.first_seen(&record.source.0, &key, line) {
             return Err(CsvError::DuplicateKey {
                 line,
                 first_line,
-                source_system: identity.0,
+                source_system: record.source.0,
                 key,
             });
         }
-        self.first_lines.insert(identity, line);
         record.key = RecordKey::from(key);
         Ok(record)
     }
 }
 
 fn parse_timestamp(value: &str) -> Option<DateTime<Utc>> {
+    // Most exports write a bare `YYYY-MM-DD`: read it directly, without trying each format
+    // through chrono's format-string parser first.
+    if let Some(date) = iso_date(value) {
+        return date.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(value) {
         return Some(t.with_timezone(&Utc));
     }
@@ -617,6 +654,21 @@ fn parse_timestamp(value: &str) -> Option<DateTime<Utc>> {
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
+}
+
+/// `YYYY-MM-DD` exactly (four, two and two ASCII digits), when it names a real day.
+fn iso_date(value: &str) -> Option<NaiveDate> {
+    let b = value.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)
 }
 
 impl<R: Read> Iterator for CsvRecords<R> {

@@ -4,6 +4,8 @@
 //! text needed for fuzzy comparisons is borrowed from the interner. Values that must not be
 //! evidence (placeholders, invalid values, role mailboxes) never become features.
 
+use std::borrow::Cow;
+
 use rphonetic::DoubleMetaphone;
 use smallvec::SmallVec;
 
@@ -248,10 +250,15 @@ impl FeatureBuilder {
         f
     }
 
-    /// An ASCII key with its spaces removed, or `None` when empty.
-    fn compact(key: Option<&str>) -> Option<String> {
+    /// An ASCII key with its spaces removed, or `None` when empty. Borrowed when it has no
+    /// space, as nearly every name part has.
+    fn compact(key: Option<&str>) -> Option<Cow<'_, str>> {
         let key = key?;
-        let compact: String = key.chars().filter(|c| *c != ' ').collect();
+        let compact = if key.contains(' ') {
+            Cow::Owned(key.chars().filter(|c| *c != ' ').collect())
+        } else {
+            Cow::Borrowed(key)
+        };
         (!compact.is_empty()).then_some(compact)
     }
 

@@ -1072,23 +1072,23 @@ const REGIONS: &[(&str, &str)] = &[
     ("wy", "Wyoming"),
 ];
 
-/// A sorted lookup table from folded keys to values, built once.
+/// A lookup table from folded keys to values, built once. The first entry given for a key
+/// wins. Hashed, not searched: every word of every address is looked up.
 struct Index<V: 'static> {
-    entries: Vec<(String, V)>,
+    entries: hashbrown::HashMap<Box<str>, V>,
 }
 
 impl<V: Copy + 'static> Index<V> {
-    fn new(mut entries: Vec<(String, V)>) -> Self {
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|a, b| a.0 == b.0);
-        Index { entries }
+    fn new(entries: Vec<(String, V)>) -> Self {
+        let mut map = hashbrown::HashMap::with_capacity(entries.len());
+        for (key, value) in entries {
+            map.entry(key.into_boxed_str()).or_insert(value);
+        }
+        Index { entries: map }
     }
 
     fn get(&self, key: &str) -> Option<V> {
-        self.entries
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
-            .ok()
-            .map(|i| self.entries[i].1)
+        self.entries.get(key).copied()
     }
 }
 

@@ -2,6 +2,8 @@
 //! to fill. Such values must never become matching evidence: two strangers who both typed
 //! `0000000000` are not one person.
 
+use std::sync::LazyLock;
+
 /// Folded texts that stand for "no value". Compared against [`fold`](super::fold)ed input.
 const PLACEHOLDER_TEXTS: &[&str] = &[
     "n a",
@@ -77,6 +79,10 @@ const PLACEHOLDER_TEXTS: &[&str] = &[
     "نامعلوم",
 ];
 
+/// [`PLACEHOLDER_TEXTS`] hashed: every name, street and e-mail local part is checked.
+static PLACEHOLDER_SET: LazyLock<hashbrown::HashSet<&'static str>> =
+    LazyLock::new(|| PLACEHOLDER_TEXTS.iter().copied().collect());
+
 /// Whether already-[`fold`](super::fold)ed text is a placeholder: a known junk word, a single
 /// character repeated (`xxx`, `----` folds to empty and is caught as empty elsewhere), or a run
 /// of a repeated short pattern.
@@ -94,7 +100,7 @@ pub fn is_placeholder_text(folded: &str) -> bool {
     if folded.is_empty() {
         return false;
     }
-    if PLACEHOLDER_TEXTS.contains(&folded) {
+    if PLACEHOLDER_SET.contains(folded) {
         return true;
     }
     // One letter repeated three or more times: "xxx", "aaaa", "zzzzz".

@@ -85,6 +85,9 @@ pub(crate) enum Script {
 }
 
 pub(crate) fn script_of(c: char) -> Option<Script> {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic().then_some(Script::Latin);
+    }
     if !c.is_alphabetic() {
         return None;
     }
@@ -101,6 +104,9 @@ pub(crate) fn script_of(c: char) -> Option<Script> {
 
 /// Whether `text` mixes letters of more than one script.
 pub(crate) fn is_mixed_script(text: &str) -> bool {
+    if text.is_ascii() {
+        return false;
+    }
     let mut seen: Option<Script> = None;
     for s in text.chars().filter_map(script_of) {
         match seen {

@@ -462,8 +462,7 @@ impl Resolver {
         // A canonical order makes everything after this independent of input order. Symbols
         // were interned in input order, but nothing downstream depends on their numbering.
         observer.stage_started(Stage::Order);
-        let mut order: Vec<u32> = (0..features.len() as u32).collect();
-        order.par_sort_unstable_by(|&a, &b| references[a as usize].cmp(&references[b as usize]));
+        let order = canonical_order(&references);
         if let Some(w) = order
             .windows(2)
             .find(|w| references[w[0] as usize] == references[w[1] as usize])
@@ -799,6 +798,47 @@ impl Resolver {
         }
         counts
     }
+}
+
+/// The indices of `references` in [`RecordRef`] order (source, then key).
+///
+/// Sorting indices by comparing the references they point at chases two strings per
+/// comparison. Instead each record gets a sort key that holds its source's rank and the first
+/// 16 bytes of its key, big-endian, so most comparisons are integer comparisons on
+/// contiguous memory; only keys that tie on those bytes are compared in full.
+fn canonical_order(references: &[RecordRef]) -> Vec<u32> {
+    let mut rank_of: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::new();
+    for r in references {
+        rank_of.entry(r.source.as_str()).or_insert(0);
+    }
+    let mut sources: Vec<&str> = rank_of.keys().copied().collect();
+    sources.sort_unstable();
+    for (rank, source) in sources.into_iter().enumerate() {
+        rank_of.insert(source, rank as u32);
+    }
+    let mut keyed: Vec<(u32, u128, u32)> = references
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let key = r.key.as_str().as_bytes();
+            let mut prefix = [0u8; 16];
+            let n = key.len().min(16);
+            prefix[..n].copy_from_slice(&key[..n]);
+            (
+                rank_of[r.source.as_str()],
+                u128::from_be_bytes(prefix),
+                i as u32,
+            )
+        })
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| {
+        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
+            references[a.2 as usize]
+                .key
+                .cmp(&references[b.2 as usize].key)
+        })
+    });
+    keyed.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// Records' comparison features, in arrival order, with the keys they were interned into.
@@ -1466,5 +1506,42 @@ impl Resolution {
             probability: probability(d.link.weight),
             refusal: d.refusal.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_order;
+    use crate::model::RecordRef;
+
+    #[test]
+    fn canonical_order_is_record_ref_order() {
+        // Keys that tie on their first 16 bytes, keys that are prefixes of others, a NUL
+        // byte, non-ASCII text and several sources in no particular order.
+        let long = "customer-0000000000";
+        let raw = [
+            ("web", "b"),
+            ("crm", long),
+            ("crm", "customer-00000000009"),
+            ("crm", "customer-000000000"),
+            ("crm", "customer-000000000\0"),
+            ("crm", "ab"),
+            ("crm", "a"),
+            ("web", "a"),
+            ("call_centre", "علی"),
+            ("call_centre", "z"),
+            ("crm", "customer-0000000001"),
+        ];
+        let references: Vec<RecordRef> = raw
+            .iter()
+            .map(|&(source, key)| RecordRef {
+                source: source.into(),
+                key: key.into(),
+            })
+            .collect();
+        let mut expected: Vec<u32> = (0..references.len() as u32).collect();
+        expected.sort_by(|&a, &b| references[a as usize].cmp(&references[b as usize]));
+        assert_eq!(canonical_order(&references), expected);
+        assert!(canonical_order(&[]).is_empty());
     }
 }
