@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::compare::Conflict;
+use crate::util::fasthash::FastMap;
 
 /// A scored candidate link between two records (by index).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +54,10 @@ pub enum Refusal {
 /// Decides whether two whole clusters may merge.
 pub(crate) trait MergeGuard {
     /// `Ok` to allow `link` to merge the clusters with members `a` and `b`.
+    ///
+    /// Unless `a` and `b` are both single records, the verdict must depend on the members
+    /// alone (in the order given), not on `link`: [`cluster`] does not ask again about two
+    /// clusters it was refused, while neither has changed.
     fn check(&mut self, link: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal>;
 }
 
@@ -149,12 +154,30 @@ pub(crate) fn cluster(
     });
     let mut uf = UnionFind::new(n);
     let mut decisions = Vec::new();
+    // Every later link between two clusters whose merge was refused asks again. Unless both
+    // are single records (whose one link is the pair itself), the verdict depends only on
+    // the members, and a root whose size is unchanged has unchanged members: clusters only
+    // grow, and a root that is merged away never becomes a root again.
+    let mut refused: FastMap<(u32, u32, usize, usize), Refusal> = FastMap::default();
     for link in links {
         let (ra, rb) = (uf.find(link.a), uf.find(link.b));
         if ra == rb {
             continue;
         }
-        let verdict = guard.check(&link, uf.members(ra), uf.members(rb));
+        let (a, b) = (uf.members(ra), uf.members(rb));
+        let state = (ra, rb, a.len(), b.len());
+        let verdict = match refused.get(&state) {
+            Some(refusal) => Err(refusal.clone()),
+            None => {
+                let verdict = guard.check(&link, a, b);
+                if let Err(refusal) = &verdict {
+                    if a.len() * b.len() > 1 {
+                        refused.insert(state, refusal.clone());
+                    }
+                }
+                verdict
+            }
+        };
         if verdict.is_ok() {
             uf.union(ra, rb);
         }
@@ -260,5 +283,49 @@ mod tests {
             std::mem::swap(&mut l.a, &mut l.b);
         }
         assert_eq!(cluster(6, reversed, 0.0, &mut Apart).cluster_of, expected);
+    }
+
+    /// Refuses any merge that would put 0 and 3 together, counting what it is asked.
+    #[derive(Default)]
+    struct CountingApart {
+        asked: Vec<(Vec<u32>, Vec<u32>)>,
+    }
+    impl MergeGuard for CountingApart {
+        fn check(&mut self, link: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
+            self.asked.push((a.to_vec(), b.to_vec()));
+            Apart.check(link, a, b)
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_reused_until_one_of_the_clusters_changes() {
+        // {0,1} and {2,3} are refused once by the link 1-2, and the weaker links 0-2 and 1-3
+        // between the same two clusters reuse that verdict. Then 4 joins {2,3}, so the link
+        // 0-4 asks again about the changed cluster.
+        let links = vec![
+            link(0, 1, 9.0),
+            link(2, 3, 9.0),
+            link(1, 2, 8.0),
+            link(0, 2, 7.0),
+            link(1, 3, 6.0),
+            link(3, 4, 5.0),
+            link(0, 4, 4.0),
+        ];
+        let mut guard = CountingApart::default();
+        let c = cluster(5, links, 0.0, &mut guard);
+        assert_eq!(c.cluster_of, [0, 0, 2, 2, 2]);
+        let refused: Vec<(u32, u32)> = c
+            .decisions
+            .iter()
+            .filter(|d| d.refusal.is_some())
+            .map(|d| (d.link.a, d.link.b))
+            .collect();
+        assert_eq!(refused, [(1, 2), (0, 2), (1, 3), (0, 4)]);
+        let sizes: Vec<(usize, usize)> = guard
+            .asked
+            .iter()
+            .map(|(a, b)| (a.len(), b.len()))
+            .collect();
+        assert_eq!(sizes, [(1, 1), (1, 1), (2, 2), (2, 1), (2, 3)]);
     }
 }
