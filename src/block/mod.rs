@@ -271,6 +271,62 @@ fn automatic_limit(sizes: &[usize], records: usize) -> usize {
     limit
 }
 
+/// A blocking entry as one integer: rule, the key's two parts, then the record, from the
+/// high bits down, so that integer order is the order of the four fields.
+fn pack_entry(rule: u8, a: u32, b: u32, record: u32) -> u128 {
+    u128::from(rule) << 96 | u128::from(a) << 64 | u128::from(b) << 32 | u128::from(record)
+}
+
+/// The fields of a [`pack_entry`] entry.
+fn unpack_entry(entry: u128) -> (u8, u32, u32, u32) {
+    (
+        (entry >> 96) as u8,
+        (entry >> 64) as u32,
+        (entry >> 32) as u32,
+        entry as u32,
+    )
+}
+
+/// The pairs found in a run of blocks.
+struct BlockPairs {
+    /// Packed `a << 32 | b`, unsorted, with repeats.
+    pairs: Vec<u64>,
+    /// Pairs found per rule.
+    per_rule: Vec<usize>,
+    /// Blocks over the limit: (records, rule, key part a, key part b).
+    dropped: Vec<(usize, u8, u32, u32)>,
+}
+
+impl BlockPairs {
+    fn new(rules: usize) -> Self {
+        BlockPairs {
+            pairs: Vec::new(),
+            per_rule: vec![0; rules],
+            dropped: Vec::new(),
+        }
+    }
+
+    /// Pair up the records of one block (entries of one key), or note it dropped when it
+    /// holds more than `limit` records.
+    fn add(&mut self, block: &[u128], limit: usize, mode: LinkMode, sources: &[u32]) {
+        let (rule, a, b, _) = unpack_entry(block[0]);
+        if block.len() > limit {
+            self.dropped.push((block.len(), rule, a, b));
+            return;
+        }
+        for (x, &i) in block.iter().enumerate() {
+            let i = i as u32;
+            for &j in &block[x + 1..] {
+                let j = j as u32;
+                if i != j && mode.allows(sources[i as usize], sources[j as usize]) {
+                    self.pairs.push(u64::from(i) << 32 | u64::from(j));
+                    self.per_rule[usize::from(rule)] += 1;
+                }
+            }
+        }
+    }
+}
+
 /// Records keyed per parallel task in [`candidate_pairs`].
 const KEYING_CHUNK: usize = 1 << 14;
 
@@ -283,9 +339,10 @@ pub(crate) fn candidate_pairs(
     max_block_size: Option<usize>,
     keys: &KeySpace,
 ) -> (Vec<u64>, BlockingReport) {
-    // (rule, key part a, key part b, record): sorting groups each block's records in order.
+    // (rule, key part a, key part b, record), packed into one integer from the high bits
+    // down: sorting groups each block's records in order, with integer comparisons.
     // Keyed in parallel, a slice of records at a time, then put together in record order.
-    let parts: Vec<Vec<(u8, u32, u32, u32)>> = features
+    let parts: Vec<Vec<u128>> = features
         .par_chunks(KEYING_CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
@@ -293,7 +350,7 @@ pub(crate) fn candidate_pairs(
             for (k, f) in chunk.iter().enumerate() {
                 let i = (c * KEYING_CHUNK + k) as u32;
                 for (r, rule) in rules.iter().enumerate() {
-                    rule.keys(f, |a, b| part.push((r as u8, a, b, i)));
+                    rule.keys(f, |a, b| part.push(pack_entry(r as u8, a, b, i)));
                 }
             }
             part
@@ -307,7 +364,7 @@ pub(crate) fn candidate_pairs(
     entries.dedup();
     // Blocks are runs of entries with the same key; walked twice rather than collected, since
     // most blocks hold one record and a list of them would cost more than the entries.
-    let blocks = || entries.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2));
+    let blocks = || entries.par_chunk_by(|x, y| x >> 32 == y >> 32);
     let limit = max_block_size.unwrap_or_else(|| {
         let sizes: Vec<usize> = blocks()
             .map(<[_]>::len)
@@ -315,23 +372,25 @@ pub(crate) fn candidate_pairs(
             .collect();
         automatic_limit(&sizes, features.len())
     });
-    let mut pairs = Vec::new();
+    // Each task pairs up a run of blocks; the runs are put back together in block order.
+    let found: Vec<BlockPairs> = blocks()
+        .fold(
+            || BlockPairs::new(rules.len()),
+            |mut found, block| {
+                found.add(block, limit, mode, sources);
+                found
+            },
+        )
+        .collect();
+    let mut pairs = Vec::with_capacity(found.iter().map(|f| f.pairs.len()).sum());
     let mut per_rule = vec![0usize; rules.len()];
     let mut dropped = Vec::new();
-    for block in blocks() {
-        let (rule, a, b, _) = block[0];
-        if block.len() > limit {
-            dropped.push((block.len(), rule, a, b));
-            continue;
+    for f in found {
+        pairs.extend(f.pairs);
+        for (total, n) in per_rule.iter_mut().zip(f.per_rule) {
+            *total += n;
         }
-        for (x, &(.., i)) in block.iter().enumerate() {
-            for &(.., j) in &block[x + 1..] {
-                if i != j && mode.allows(sources[i as usize], sources[j as usize]) {
-                    pairs.push(u64::from(i) << 32 | u64::from(j));
-                    per_rule[rule as usize] += 1;
-                }
-            }
-        }
+        dropped.extend(f.dropped);
     }
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -372,6 +431,31 @@ mod tests {
         let limit = automatic_limit(&sizes, 2000);
         assert!(limit >= 16);
         assert!(limit < 5000);
+    }
+
+    #[test]
+    fn packed_entries_sort_as_their_fields_and_unpack_to_them() {
+        let mut tuples = Vec::new();
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..2_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let field = |shift: u32| (x >> shift) as u32 % 5 * (u32::MAX / 4);
+            tuples.push(((x % 3) as u8, field(2), field(17), field(31)));
+        }
+        let mut packed: Vec<u128> = tuples
+            .iter()
+            .map(|&(r, a, b, i)| pack_entry(r, a, b, i))
+            .collect();
+        packed.sort_unstable();
+        tuples.sort_unstable();
+        let unpacked: Vec<_> = packed.into_iter().map(unpack_entry).collect();
+        assert_eq!(unpacked, tuples);
+        assert_eq!(
+            unpack_entry(pack_entry(u8::MAX, u32::MAX, 0, u32::MAX)),
+            (u8::MAX, u32::MAX, 0, u32::MAX)
+        );
     }
 
     #[test]

@@ -551,30 +551,49 @@ impl Resolver {
         observer: &mut dyn StageObserver,
     ) -> Result<Resolution, ResolveError> {
         observer.stage_started(Stage::Block);
+        // Numbered in order of first appearance; records of one source are mostly adjacent.
         let mut source_ids: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut last: Option<(&str, u32)> = None;
         let sources: Vec<u32> = references
             .iter()
             .map(|r| {
-                let next = source_ids.len() as u32;
-                *source_ids.entry(r.source.as_str()).or_insert(next)
+                let source = r.source.as_str();
+                match last {
+                    Some((name, id)) if name == source => id,
+                    _ => {
+                        let next = source_ids.len() as u32;
+                        let id = *source_ids.entry(source).or_insert(next);
+                        last = Some((source, id));
+                        id
+                    }
+                }
             })
             .collect();
         drop(source_ids);
-        let shared = shared_values(&features, &keys);
-        let mut tf = TermFrequencies::count(&features, &keys);
+        // Shared values and term frequencies are single passes over the records; they run
+        // beside blocking, whose serial steps would otherwise leave a core idle.
+        let ((shared, mut tf), (candidates, blocking)) = rayon::join(
+            || {
+                (
+                    shared_values(&features, &keys),
+                    TermFrequencies::count(&features, &keys),
+                )
+            },
+            || {
+                candidate_pairs(
+                    &features,
+                    &sources,
+                    &self.rules,
+                    self.mode,
+                    self.max_block_size
+                        .or(self.population.map(|p| p.max_block_size)),
+                    &keys,
+                )
+            },
+        );
         if let Some(p) = &self.population {
             tf.frozen_total = Some(p.records);
         }
-
-        let (candidates, blocking) = candidate_pairs(
-            &features,
-            &sources,
-            &self.rules,
-            self.mode,
-            self.max_block_size
-                .or(self.population.map(|p| p.max_block_size)),
-            &keys,
-        );
         let pairs = candidates;
         let comparable_pairs = comparable_pairs(&sources, self.mode);
 
