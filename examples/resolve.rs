@@ -193,29 +193,39 @@ impl StageTimes {
     }
 }
 
-struct Rows<I> {
-    rows: I,
+/// The reader thread's rows as source records: bad rows are counted, the first twenty
+/// reported, and skipped.
+struct Rows {
+    /// Chunks of rows from the reader thread.
+    chunks: mpsc::Receiver<Vec<Result<SourceRecord, String>>>,
+    /// The rows of the chunk being handed out.
+    chunk: std::vec::IntoIter<Result<SourceRecord, String>>,
     path: PathBuf,
     read: usize,
     bad: usize,
+    /// Time spent waiting for the next chunk (the clock is read once a chunk, not once a row).
     reading: Duration,
 }
 
-impl<I, E> Iterator for Rows<I>
-where
-    I: Iterator<Item = Result<SourceRecord, E>>,
-    E: std::fmt::Display,
-{
+impl Iterator for Rows {
     type Item = SourceRecord;
 
     fn next(&mut self) -> Option<SourceRecord> {
-        let start = Instant::now();
-        let mut next = None;
-        for row in self.rows.by_ref() {
+        loop {
+            let Some(row) = self.chunk.next() else {
+                let start = Instant::now();
+                let chunk = self.chunks.recv().ok()?;
+                self.reading += start.elapsed();
+                self.chunk = chunk.into_iter();
+                continue;
+            };
             match row {
-                Ok(r) => {
-                    next = Some(r);
-                    break;
+                Ok(record) => {
+                    self.read += 1;
+                    if self.read % 250_000 == 0 {
+                        eprintln!("read {} records", self.read);
+                    }
+                    return Some(record);
                 }
                 Err(e) => {
                     self.bad += 1;
@@ -225,14 +235,6 @@ where
                 }
             }
         }
-        self.reading += start.elapsed();
-        if next.is_some() {
-            self.read += 1;
-            if self.read % 250_000 == 0 {
-                eprintln!("read {} records", self.read);
-            }
-        }
-        next
     }
 }
 
@@ -317,7 +319,8 @@ fn run(mut args: Args) -> Result<(), String> {
         }
     });
     let mut rows = Rows {
-        rows: receiver.into_iter().flatten(),
+        chunks: receiver,
+        chunk: Vec::new().into_iter(),
         path: input.clone(),
         read: 0,
         bad: 0,
@@ -325,7 +328,7 @@ fn run(mut args: Args) -> Result<(), String> {
     };
     let mut stages = StageTimes::default();
     let resolution = resolver.resolve_iter_observed(&mut rows, &mut stages);
-    drop(rows.rows);
+    drop(rows.chunks);
     reader
         .join()
         .map_err(|_| "the CSV reader thread panicked".to_owned())?;
