@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Deserializer, Serialize};
 use unicode_normalization::char::is_combining_mark;
@@ -211,7 +212,7 @@ impl EmailAddress {
     /// both roles.
     pub fn is_role(&self) -> bool {
         let mut buf = [0u8; KEY_BYTES];
-        local_key(self.local(), &mut buf).is_some_and(|key| ROLE_LOCALS.binary_search(&key).is_ok())
+        local_key(self.local(), &mut buf).is_some_and(|key| ROLE_SET.contains(key))
     }
 
     /// Whether the address is a built-in placeholder: a junk local part at any domain
@@ -758,6 +759,14 @@ fn local_key<'b>(local: &str, buf: &'b mut [u8; KEY_BYTES]) -> Option<&'b str> {
     std::str::from_utf8(&buf[..len]).ok()
 }
 
+/// [`ROLE_LOCALS`] hashed: every address is checked.
+static ROLE_SET: LazyLock<hashbrown::HashSet<&'static str>> =
+    LazyLock::new(|| ROLE_LOCALS.iter().copied().collect());
+
+/// [`PLACEHOLDER_LOCALS`] hashed: every address is checked.
+static PLACEHOLDER_LOCAL_SET: LazyLock<hashbrown::HashSet<&'static str>> =
+    LazyLock::new(|| PLACEHOLDER_LOCALS.iter().copied().collect());
+
 /// Role and shared mailboxes, as comparison keys. Sorted (checked by a test).
 const ROLE_LOCALS: &[&str] = &[
     "abuse",
@@ -898,7 +907,7 @@ fn is_placeholder_local(local: &str, domain: &str) -> bool {
     let Some(key) = local_key(local, &mut buf) else {
         return false;
     };
-    if PLACEHOLDER_LOCALS.binary_search(&key).is_ok() {
+    if PLACEHOLDER_LOCAL_SET.contains(key) {
         return true;
     }
     // `asdf@asdf.com`, `abc@abc.net`: the local part repeats a junk first label.
@@ -924,7 +933,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_are_sorted_for_binary_search() {
+    fn lists_are_sorted_and_keys_fit() {
         for list in [ROLE_LOCALS, PLACEHOLDER_LOCALS, PLACEHOLDER_DOMAINS] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
