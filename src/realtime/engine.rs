@@ -23,8 +23,8 @@ use crate::model::{RecordRef, SourceRecord};
 use crate::normalize::NormalizedRecord;
 use crate::profile::{derive_id, LineageEvent};
 use crate::resolve::{
-    names_differ, note_sharing_name, sharing_name, tf_bucket, tf_values, Guard, Scorer,
-    TermFrequencies,
+    names_differ, note_sharing_name, sharing_name, tf_bucket, tf_values, Guard, LevelWeights,
+    Scorer, TermFrequencies,
 };
 use crate::resolve::{ClusterExplanation, CustomerId, LinkExplanation, MatchModel, Population};
 use crate::score::probability;
@@ -81,6 +81,8 @@ pub(crate) struct Settings {
 pub(crate) struct Engine {
     settings: Settings,
     prior_weight: f64,
+    /// The model's level weights (the model never changes once the engine is built).
+    level_weights: LevelWeights,
     keys: KeySpace,
     builder: FeatureBuilder,
     pub(crate) slots: Vec<Option<Slot>>,
@@ -113,11 +115,13 @@ type Decision = (u32, u32, f64, Option<Refusal>);
 impl Engine {
     pub(crate) fn new(settings: Settings) -> Self {
         let prior_weight = settings.population.prior_weight(&settings.model);
+        let level_weights = LevelWeights::new(&settings.model);
         let mut tf = TermFrequencies::default();
         tf.frozen_total = Some(settings.population.records);
         Engine {
             settings,
             prior_weight,
+            level_weights,
             keys: KeySpace::default(),
             builder: FeatureBuilder::default(),
             slots: Vec::new(),
@@ -151,6 +155,7 @@ impl Engine {
     fn scorer(&self) -> Scorer<'_> {
         Scorer {
             model: &self.settings.model,
+            levels: &self.level_weights,
             tf: &self.tf,
             prior_weight: self.prior_weight,
         }

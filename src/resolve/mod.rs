@@ -20,7 +20,7 @@ use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
 use crate::error::{ConfigError, ResolveError};
 use crate::model::{RecordRef, SourceRecord};
 use crate::normalize::{NormalizedRecord, RecordNormalizer};
-use crate::score::{probability, weight_of, Pattern, TrainingReport};
+use crate::score::{probability, weight_of, LevelParams, Pattern, TrainingReport};
 use crate::util::fasthash::FastMap;
 use crate::util::interner::Sym;
 use crate::util::permute::permute;
@@ -666,8 +666,10 @@ impl Resolver {
             Some(p) => p.prior_weight(&model),
             None => model.scoring_prior_weight(features.len(), comparable_pairs),
         };
+        let levels = LevelWeights::new(&model);
         let scorer = Scorer {
             model: &model,
+            levels: &levels,
             tf: &tf,
             prior_weight,
         };
@@ -900,6 +902,7 @@ fn compare_candidates(
     model: &MatchModel,
     tf: &TermFrequencies,
 ) -> Compared {
+    let adjustments = TfAdjustments::new(tf, model);
     let mut out = vec![(0u32, 0f32); pairs.len()];
     let mut conflicts = vec![None; pairs.len()];
     // Each chunk numbers its own patterns; the local numbers are mapped to global ones below.
@@ -914,7 +917,7 @@ fn compare_candidates(
                 let (a, b) = unpack(pair);
                 let c = comparator.compare(&features[a], &features[b]);
                 *conflict = c.conflict;
-                let adjustment: f64 = tf.adjustments(model, &c).iter().sum();
+                let adjustment: f64 = adjustments.adjustments(&c).iter().sum();
                 let id = *index.entry(c.pattern).or_insert_with(|| {
                     table.push(c.pattern);
                     (table.len() - 1) as u32
@@ -1079,39 +1082,85 @@ impl TermFrequencies {
         let mut out = [0.0; index::COUNT];
         for hit in c.tf.iter().flatten() {
             let i = usize::from(hit.comparison);
-            let Some(level) = model
-                .parameters
-                .comparisons
-                .get(i)
-                .and_then(|p| p.levels.first())
-            else {
-                continue;
-            };
-            if !level.term_frequency {
-                continue;
-            }
-            if let Some(freq) = self.frequency(i, hit.value) {
-                out[i] = (level.u / freq)
-                    .log2()
-                    .clamp(-MAX_TF_ADJUSTMENT, MAX_TF_ADJUSTMENT);
+            if let Some(a) = self.adjustment(model, i, self.count_of(i, hit.value)) {
+                out[i] = a;
             }
         }
         out
     }
 
-    /// The share of values of comparison `c` that are `sym`, at least one in the total; `None`
-    /// when too few values were seen for frequencies to mean anything.
-    fn frequency(&self, c: usize, sym: Sym) -> Option<f64> {
-        let (v, total) = self.counts.get(c)?;
-        let n = v.get(sym as usize).copied().unwrap_or(0);
+    /// The adjustment of an exact agreement in comparison `c` on a value seen `count` times;
+    /// `None` when the comparison is not adjusted or too few values were seen.
+    fn adjustment(&self, model: &MatchModel, c: usize, count: u32) -> Option<f64> {
+        let level = model
+            .parameters
+            .comparisons
+            .get(c)
+            .and_then(|p| p.levels.first())
+            .filter(|level| level.term_frequency)?;
+        let freq = self.frequency(c, count)?;
+        Some(
+            (level.u / freq)
+                .log2()
+                .clamp(-MAX_TF_ADJUSTMENT, MAX_TF_ADJUSTMENT),
+        )
+    }
+
+    /// The share of values of comparison `c` that a value seen `count` times is, at least one
+    /// in the total; `None` when too few values were seen for frequencies to mean anything.
+    fn frequency(&self, c: usize, count: u32) -> Option<f64> {
+        let (_, total) = self.counts.get(c)?;
         let (n, total) = match self.frozen_total {
-            Some(frozen) => (tf_bucket(n), frozen),
-            None => (n, *total),
+            Some(frozen) => (tf_bucket(count), frozen),
+            None => (count, *total),
         };
         if total < MIN_TF_VALUES {
             return None;
         }
         Some(f64::from(n.max(1)) / total as f64)
+    }
+}
+
+/// Counts below this get their adjustment worked out once per model in [`TfAdjustments`].
+const TF_SMALL_COUNTS: u32 = 4096;
+
+/// [`TermFrequencies::adjustments`] for one model, with the adjustment of every small count
+/// worked out once: most values are seen a few times, and the pair loop would otherwise take
+/// a logarithm for each agreement. Gives exactly the same numbers.
+pub(crate) struct TfAdjustments<'a> {
+    tf: &'a TermFrequencies,
+    model: &'a MatchModel,
+    /// Per comparison, the adjustment by count below [`TF_SMALL_COUNTS`].
+    small: Vec<Vec<Option<f64>>>,
+}
+
+impl<'a> TfAdjustments<'a> {
+    pub(crate) fn new(tf: &'a TermFrequencies, model: &'a MatchModel) -> Self {
+        let small = (0..index::COUNT)
+            .map(|c| {
+                (0..TF_SMALL_COUNTS)
+                    .map(|n| tf.adjustment(model, c, n))
+                    .collect()
+            })
+            .collect();
+        TfAdjustments { tf, model, small }
+    }
+
+    /// The same as [`TermFrequencies::adjustments`].
+    pub(crate) fn adjustments(&self, c: &Comparison) -> [f64; index::COUNT] {
+        let mut out = [0.0; index::COUNT];
+        for hit in c.tf.iter().flatten() {
+            let i = usize::from(hit.comparison);
+            let count = self.tf.count_of(i, hit.value);
+            let adjustment = match self.small.get(i).and_then(|s| s.get(count as usize)) {
+                Some(&cached) => cached,
+                None => self.tf.adjustment(self.model, i, count),
+            };
+            if let Some(a) = adjustment {
+                out[i] = a;
+            }
+        }
+        out
     }
 }
 
@@ -1174,9 +1223,39 @@ pub(crate) fn names_differ(names: &[Sym], keys: &KeySpace) -> bool {
         .any(|(i, &a)| names[i + 1..].iter().any(|&b| differ(a, b)))
 }
 
+/// Each comparison's level weights, `log2(m / u)`, worked out once for a model rather than
+/// for every pair a guard weighs.
+#[derive(Debug, Clone)]
+pub(crate) struct LevelWeights(Vec<Vec<f64>>);
+
+impl LevelWeights {
+    pub(crate) fn new(model: &MatchModel) -> Self {
+        LevelWeights(
+            model
+                .parameters
+                .comparisons
+                .iter()
+                .map(|c| c.levels.iter().map(LevelParams::weight).collect())
+                .collect(),
+        )
+    }
+
+    /// [`FsModel::evidence_weight`](crate::score::FsModel::evidence_weight): the same sum of
+    /// the same numbers.
+    fn evidence(&self, pattern: &Pattern) -> f64 {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(i, weights)| pattern.level(i).and_then(|l| weights.get(usize::from(l))))
+            .copied()
+            .sum::<f64>()
+    }
+}
+
 /// Weights of compared pairs: the pattern's weight plus term-frequency adjustments.
 pub(crate) struct Scorer<'a> {
     pub(crate) model: &'a MatchModel,
+    pub(crate) levels: &'a LevelWeights,
     pub(crate) tf: &'a TermFrequencies,
     /// The population prior of this run (see [`MatchModel::matches_per_record`]).
     pub(crate) prior_weight: f64,
@@ -1187,9 +1266,7 @@ impl Scorer<'_> {
     /// summed in `f32`), so links tie and sort the same in batch and real time.
     pub(crate) fn link_weight(&self, c: &Comparison) -> f64 {
         let adjustment: f64 = self.tf.adjustments(self.model, c).iter().sum();
-        self.prior_weight
-            + self.model.parameters.evidence_weight(&c.pattern)
-            + f64::from(adjustment as f32)
+        self.prior_weight + self.levels.evidence(&c.pattern) + f64::from(adjustment as f32)
     }
 }
 
@@ -1530,8 +1607,54 @@ impl Resolution {
 
 #[cfg(test)]
 mod tests {
-    use super::canonical_order;
+    use super::{canonical_order, index, MatchModel, TermFrequencies, TfAdjustments};
+    use crate::compare::{Comparison, TfHit};
     use crate::model::RecordRef;
+    use crate::score::Pattern;
+
+    #[test]
+    fn cached_term_frequency_adjustments_are_the_same_numbers() {
+        let model = MatchModel::default();
+        let mut tf = TermFrequencies::default();
+        // Family names: one value seen 9 000 times (beyond the cache), others a few times.
+        for (sym, count) in [(0u32, 9_000), (1, 1), (2, 3), (3, 4_095), (4, 4_096)] {
+            for _ in 0..count {
+                tf.add(index::FAMILY, sym, 1);
+            }
+        }
+        // E-mails: too few values for frequencies to count.
+        tf.add(index::EMAIL, 0, 1);
+        let hit = |comparison: usize, value: u32| {
+            Some(TfHit {
+                comparison: comparison as u8,
+                value,
+            })
+        };
+        for frozen in [None, Some(50_000)] {
+            tf.frozen_total = frozen;
+            let cached = TfAdjustments::new(&tf, &model);
+            for value in 0..6 {
+                let mut comparison = Comparison {
+                    pattern: Pattern::all_null(),
+                    tf: [None; 7],
+                    conflict: None,
+                };
+                comparison.tf[0] = hit(index::FAMILY, value);
+                comparison.tf[1] = hit(index::EMAIL, 0);
+                let direct = tf.adjustments(&model, &comparison);
+                assert!(direct[index::FAMILY] != 0.0, "{value}");
+                if frozen.is_none() {
+                    assert_eq!(direct[index::EMAIL], 0.0);
+                }
+                let bits = |a: [f64; index::COUNT]| a.map(f64::to_bits);
+                assert_eq!(
+                    bits(cached.adjustments(&comparison)),
+                    bits(direct),
+                    "{value}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn canonical_order_is_record_ref_order() {
