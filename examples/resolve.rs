@@ -27,6 +27,7 @@
 //!
 //! Progress goes to standard error; bad rows are reported with their line and skipped.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Write};
@@ -424,14 +425,17 @@ fn run(mut args: Args) -> Result<(), String> {
             e.largest_clusters
         );
     }
+    // The process ends here: giving a million records' features and assignments back to the
+    // allocator one by one would only delay the exit (about 0.3 s at 1M records).
+    std::mem::forget(resolution);
     Ok(())
 }
 
-fn csv_field(value: &str) -> String {
+fn csv_field(value: &str) -> Cow<'_, str> {
     if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
+        Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
     } else {
-        value.to_owned()
+        Cow::Borrowed(value)
     }
 }
 
