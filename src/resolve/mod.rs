@@ -24,6 +24,7 @@ use crate::score::{probability, weight_of, LevelParams, Pattern, TrainingReport}
 use crate::util::fasthash::FastMap;
 use crate::util::interner::Sym;
 use crate::util::permute::permute;
+use crate::util::prefetch::prefetch;
 use crate::util::rng::SplitMix64;
 
 /// A stage of batch resolution, in the order they run, as reported to a [`StageObserver`].
@@ -804,7 +805,13 @@ impl Resolver {
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let mut counts = FastMap::default();
-                for &pair in chunk {
+                for (k, &pair) in chunk.iter().enumerate() {
+                    // Random pairs: both records are scattered.
+                    if let Some(&ahead) = chunk.get(k + PREFETCH_DISTANCE) {
+                        let (a, b) = unpack(ahead);
+                        prefetch(&features[a]);
+                        prefetch(&features[b]);
+                    }
                     let (a, b) = unpack(pair);
                     let c = comparator.compare(&features[a], &features[b]);
                     *counts.entry(c.pattern).or_insert(0u64) += 1;
@@ -895,6 +902,10 @@ struct Compared {
 
 /// Compare every candidate pair, in parallel. Pattern indices are numbered in pair order, so
 /// the result does not depend on the number of threads.
+/// How many pairs ahead the pair loops ask for records' features (see [`prefetch`]): far
+/// enough for a load from main memory to finish during the comparisons in between.
+const PREFETCH_DISTANCE: usize = 6;
+
 fn compare_candidates(
     pairs: &[u64],
     features: &[RecordFeatures],
@@ -913,7 +924,14 @@ fn compare_candidates(
         .map(|((chunk, slots), conflict_slots)| {
             let mut index: FastMap<Pattern, u32> = FastMap::default();
             let mut table = Vec::new();
-            for ((&pair, slot), conflict) in chunk.iter().zip(slots).zip(conflict_slots) {
+            for (k, ((&pair, slot), conflict)) in
+                chunk.iter().zip(slots).zip(conflict_slots).enumerate()
+            {
+                // Pairs are sorted, so the first records come in memory order; the second
+                // ones are scattered: ask for one a few pairs ahead.
+                if let Some(&ahead) = chunk.get(k + PREFETCH_DISTANCE) {
+                    prefetch(&features[unpack(ahead).1]);
+                }
                 let (a, b) = unpack(pair);
                 let c = comparator.compare(&features[a], &features[b]);
                 *conflict = c.conflict;

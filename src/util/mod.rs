@@ -3,4 +3,5 @@
 pub(crate) mod fasthash;
 pub(crate) mod interner;
 pub(crate) mod permute;
+pub(crate) mod prefetch;
 pub(crate) mod rng;
