@@ -279,3 +279,21 @@ fn huge_and_odd_inputs() {
     let key = cross_script_key(&"محمد ".repeat(3000));
     assert!(key.len() < 4000);
 }
+
+/// Found by `names_in_parts_never_panic_and_are_idempotent`: NFKC turns `゜` into a space and a
+/// combining mark, which must not start a word of the first pass.
+#[test]
+fn a_combining_mark_left_at_the_start_of_a_word_is_dropped() {
+    let name = PersonName {
+        full: Some("'DR{\"%\u{309C}w\u{1F7D8}_] @\u{2F4F}>\u{11156}\"T".to_owned()),
+        prefix: None,
+        given: Some(String::new()),
+        middle: None,
+        family: Some("A. ß حاجMüller JOHN PhD".to_owned()),
+        suffix: Some("پور & N/A3rd Senior ".to_owned()),
+    };
+    let normalizer = NameNormalizer::default();
+    assert_idempotent(&normalizer, &format!("{name:?}"), &name);
+    let value = normalizer.normalize_name(&name).value.expect("a name");
+    assert_eq!(value.given.as_deref(), Some("w"));
+}

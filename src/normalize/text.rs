@@ -96,7 +96,7 @@ impl TextFilter for UnifyArabicScript {
 
 /// Collapses punctuation and whitespace: apostrophes vanish (`O'Brien` → `OBrien`), every other
 /// run of characters that are neither letters, digits nor combining marks becomes one space,
-/// and the result is trimmed.
+/// and the result is trimmed. A combining mark with no base before it in its word is dropped.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CollapseWhitespace;
 
@@ -112,7 +112,11 @@ impl TextFilter for CollapseWhitespace {
     fn apply(&self, input: &str, output: &mut String) {
         let mut pending_space = false;
         for c in input.chars() {
-            if c.is_alphanumeric() || (is_combining_mark(c) && !output.is_empty()) {
+            // A combining mark needs a base in its own word: one that would start the text or
+            // a word (NFKC turns `゜` into a space and a mark) is dropped, so that folding a
+            // word on its own gives what it gave inside the text.
+            if c.is_alphanumeric() || (is_combining_mark(c) && !output.is_empty() && !pending_space)
+            {
                 if pending_space && !output.is_empty() {
                     output.push(' ');
                 }
