@@ -474,7 +474,8 @@ pub struct CsvRecords<R> {
 /// per reader, so keys taken from input cannot be chosen to collide).
 #[derive(Default)]
 struct FirstLines {
-    sources: Vec<String>,
+    /// Each source's number.
+    sources: hashbrown::HashMap<String, u32>,
     table: hashbrown::HashTable<(u32, Box<str>, u64)>,
     hasher: hashbrown::DefaultHashBuilder,
 }
@@ -483,14 +484,11 @@ impl FirstLines {
     /// Record that `(source, key)` is on `line`; the line it was first seen on when it was
     /// seen before.
     fn first_seen(&mut self, source: &str, key: &str, line: u64) -> Option<u64> {
-        let source = match self.sources.iter().position(|s| s == source) {
-            Some(i) => i,
-            None => {
-                self.sources.push(source.to_owned());
-                self.sources.len() - 1
-            }
+        let next = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
+        let source = match self.sources.get(source) {
+            Some(&id) => id,
+            None => *self.sources.entry(source.to_owned()).or_insert(next),
         };
-        let source = u32::try_from(source).unwrap_or(u32::MAX);
         let FirstLines { table, hasher, .. } = self;
         let hash = hasher.hash_one((source, key));
         if let Some(&(_, _, first)) = table.find(hash, |(s, k, _)| *s == source && **k == *key) {

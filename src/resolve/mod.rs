@@ -22,7 +22,7 @@ use crate::model::{RecordRef, SourceRecord};
 use crate::normalize::{NormalizedRecord, RecordNormalizer};
 use crate::score::{probability, weight_of, LevelParams, Pattern, TrainingReport};
 use crate::util::fasthash::FastMap;
-use crate::util::interner::Sym;
+use crate::util::interner::{head, Sym};
 use crate::util::permute::permute;
 use crate::util::prefetch::prefetch;
 use crate::util::rng::SplitMix64;
@@ -848,15 +848,8 @@ fn canonical_order(references: &[RecordRef]) -> Vec<u32> {
         .par_iter()
         .enumerate()
         .map(|(i, r)| {
-            let key = r.key.as_str().as_bytes();
-            let mut prefix = [0u8; 16];
-            let n = key.len().min(16);
-            prefix[..n].copy_from_slice(&key[..n]);
-            (
-                rank_of[r.source.as_str()],
-                u128::from_be_bytes(prefix),
-                i as u32,
-            )
+            let prefix = u128::from_be_bytes(head(r.key.as_str()));
+            (rank_of[r.source.as_str()], prefix, i as u32)
         })
         .collect();
     keyed.par_sort_unstable_by(|a, b| {
@@ -900,12 +893,12 @@ struct Compared {
     conflicts: Vec<Option<Conflict>>,
 }
 
-/// Compare every candidate pair, in parallel. Pattern indices are numbered in pair order, so
-/// the result does not depend on the number of threads.
 /// How many pairs ahead the pair loops ask for records' features (see [`prefetch`]): far
 /// enough for a load from main memory to finish during the comparisons in between.
 const PREFETCH_DISTANCE: usize = 6;
 
+/// Compare every candidate pair, in parallel. Pattern indices are numbered in pair order, so
+/// the result does not depend on the number of threads.
 fn compare_candidates(
     pairs: &[u64],
     features: &[RecordFeatures],
@@ -1097,10 +1090,19 @@ impl TermFrequencies {
     /// Per comparison, `log2(u_exact / frequency(value))` for exact agreements on values whose
     /// frequency counts: a rare surname weighs more than "smith".
     pub(crate) fn adjustments(&self, model: &MatchModel, c: &Comparison) -> [f64; index::COUNT] {
+        self.adjustments_by(c, |i, count| self.adjustment(model, i, count))
+    }
+
+    /// Per comparison, `adjustment(comparison, count)` of each agreement's value count.
+    fn adjustments_by(
+        &self,
+        c: &Comparison,
+        adjustment: impl Fn(usize, u32) -> Option<f64>,
+    ) -> [f64; index::COUNT] {
         let mut out = [0.0; index::COUNT];
         for hit in c.tf.iter().flatten() {
             let i = usize::from(hit.comparison);
-            if let Some(a) = self.adjustment(model, i, self.count_of(i, hit.value)) {
+            if let Some(a) = adjustment(i, self.count_of(i, hit.value)) {
                 out[i] = a;
             }
         }
@@ -1166,19 +1168,12 @@ impl<'a> TfAdjustments<'a> {
 
     /// The same as [`TermFrequencies::adjustments`].
     pub(crate) fn adjustments(&self, c: &Comparison) -> [f64; index::COUNT] {
-        let mut out = [0.0; index::COUNT];
-        for hit in c.tf.iter().flatten() {
-            let i = usize::from(hit.comparison);
-            let count = self.tf.count_of(i, hit.value);
-            let adjustment = match self.small.get(i).and_then(|s| s.get(count as usize)) {
+        self.tf.adjustments_by(c, |i, count| {
+            match self.small.get(i).and_then(|s| s.get(count as usize)) {
                 Some(&cached) => cached,
                 None => self.tf.adjustment(self.model, i, count),
-            };
-            if let Some(a) = adjustment {
-                out[i] = a;
             }
-        }
-        out
+        })
     }
 }
 

@@ -26,8 +26,10 @@ struct Entry {
     head: [u8; INLINE],
 }
 
-/// The first [`INLINE`] bytes of `s`, zero-padded.
-fn head(s: &str) -> [u8; INLINE] {
+/// The first [`INLINE`] bytes of `s`, zero-padded: equal heads and equal lengths leave only
+/// longer strings to compare in full, and big-endian heads never order two strings against
+/// their own order (at most they tie).
+pub(crate) fn head(s: &str) -> [u8; INLINE] {
     let mut head = [0u8; INLINE];
     let n = s.len().min(INLINE);
     head[..n].copy_from_slice(&s.as_bytes()[..n]);
