@@ -157,6 +157,7 @@ impl Engine {
             model: &self.settings.model,
             levels: &self.level_weights,
             tf: &self.tf,
+            tf_cache: None,
             prior_weight: self.prior_weight,
         }
     }

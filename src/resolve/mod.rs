@@ -378,7 +378,7 @@ impl Resolver {
             features,
             references,
             observed,
-        } = self.normalise_pipelined(chunks, records.len(), |&i| {
+        } = self.normalise_pipelined(chunks, records.len(), |i| {
             self.normalizer.normalize(&records[i])
         });
         self.resolve_features(keys, features, references, observed, &mut ())
@@ -456,7 +456,7 @@ impl Resolver {
             mut features,
             mut references,
             mut observed,
-        } = self.normalise_pipelined(chunks, expected, |r| self.normalizer.normalize(r));
+        } = self.normalise_pipelined(chunks, expected, |r| self.normalizer.normalize(&r));
         if too_many {
             return Err(ResolveError::TooManyRecords(total));
         }
@@ -482,11 +482,11 @@ impl Resolver {
     /// Normalise `chunks` in parallel, one chunk at a time, while the previous chunk's
     /// features are built (feature building interns keys in arrival order and so runs on one
     /// thread): the sequential part overlaps the parallel one instead of waiting for it.
-    fn normalise_pipelined<T: Send + Sync>(
+    fn normalise_pipelined<T: Send>(
         &self,
         mut chunks: impl Iterator<Item = Vec<T>>,
         expected: usize,
-        normalise: impl Fn(&T) -> NormalizedRecord + Sync,
+        normalise: impl Fn(T) -> NormalizedRecord + Sync,
     ) -> Built {
         let mut built = Built {
             keys: KeySpace::default(),
@@ -506,7 +506,9 @@ impl Resolver {
                         built.references.push(n.reference);
                     }
                 },
-                || chunk.map(|c| c.par_iter().map(&normalise).collect::<Vec<_>>()),
+                // Each input is consumed where it is normalised, and so freed while its
+                // memory is still in that core's cache.
+                || chunk.map(|c| c.into_par_iter().map(&normalise).collect::<Vec<_>>()),
             );
             match normalized {
                 Some(n) => pending = n,
@@ -668,10 +670,13 @@ impl Resolver {
             None => model.scoring_prior_weight(features.len(), comparable_pairs),
         };
         let levels = LevelWeights::new(&model);
+        // Worked out again: training may have moved `u` since the compare stage.
+        let tf_cache = TfAdjustments::new(&tf, &model);
         let scorer = Scorer {
             model: &model,
             levels: &levels,
             tf: &tf,
+            tf_cache: Some(&tf_cache),
             prior_weight,
         };
         let min_weight = weight_of(self.threshold);
@@ -1270,6 +1275,9 @@ pub(crate) struct Scorer<'a> {
     pub(crate) model: &'a MatchModel,
     pub(crate) levels: &'a LevelWeights,
     pub(crate) tf: &'a TermFrequencies,
+    /// The adjustments of `tf` for `model` worked out once, where the counts no longer change
+    /// (batch clustering); real time, whose counts change with every record, has none.
+    pub(crate) tf_cache: Option<&'a TfAdjustments<'a>>,
     /// The population prior of this run (see [`MatchModel::matches_per_record`]).
     pub(crate) prior_weight: f64,
 }
@@ -1278,7 +1286,11 @@ impl Scorer<'_> {
     /// A candidate link's weight exactly as batch resolution computes it (the adjustment
     /// summed in `f32`), so links tie and sort the same in batch and real time.
     pub(crate) fn link_weight(&self, c: &Comparison) -> f64 {
-        let adjustment: f64 = self.tf.adjustments(self.model, c).iter().sum();
+        let adjustments = match self.tf_cache {
+            Some(cache) => cache.adjustments(c),
+            None => self.tf.adjustments(self.model, c),
+        };
+        let adjustment: f64 = adjustments.iter().sum();
         self.prior_weight + self.levels.evidence(&c.pattern) + f64::from(adjustment as f32)
     }
 }
@@ -1319,10 +1331,17 @@ impl MergeGuard for Guard<'_> {
                 let total = a.len() * b.len();
                 let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
                 for k in (0..total).step_by(step) {
-                    let (x, y) = (a[k / b.len()], b[k % b.len()]);
+                    let (x, y) = (a[k / b.len()] as usize, b[k % b.len()] as usize);
+                    // The link's own pair was compared and weighed when the link was scored,
+                    // in this order and with these numbers.
+                    let own = (x, y) == (link.a as usize, link.b as usize);
+                    if let Some(conflict) = link.conflict.filter(|_| own) {
+                        tally.add(conflict, link.weight, self.min_weight)?;
+                        continue;
+                    }
                     let c = self
                         .comparator
-                        .compare(&self.features[x as usize], &self.features[y as usize]);
+                        .compare(&self.features[x], &self.features[y]);
                     tally.add(c.conflict, self.scorer.link_weight(&c), self.min_weight)?;
                 }
             }
@@ -1620,10 +1639,65 @@ impl Resolution {
 
 #[cfg(test)]
 mod tests {
-    use super::{canonical_order, index, MatchModel, TermFrequencies, TfAdjustments};
+    use super::{
+        canonical_order, index, Guard, LevelWeights, MatchModel, Resolver, Scorer, TermFrequencies,
+        TfAdjustments,
+    };
+    use crate::cluster::{Link, MergeGuard, Refusal};
     use crate::compare::{Comparison, TfHit};
-    use crate::model::RecordRef;
+    use crate::model::{PersonName, RecordRef, SourceRecord};
     use crate::score::Pattern;
+
+    #[test]
+    fn a_guard_takes_the_link_pair_from_the_link_and_compares_the_others() {
+        let john = |source: &str, key: &str| {
+            SourceRecord::new(source, key)
+                .name(PersonName::from_parts("John", "Smith"))
+                .email("john.smith@example.org")
+                .birth_date("1985-04-12")
+        };
+        let records = [john("crm", "1"), john("crm", "2"), john("shop", "3")];
+        let resolution = Resolver::builder()
+            .build()
+            .unwrap()
+            .resolve(&records)
+            .unwrap();
+        assert_eq!(resolution.customer_count(), 1);
+        let levels = LevelWeights::new(&resolution.model);
+        let cache = TfAdjustments::new(&resolution.tf, &resolution.model);
+        let scorer = Scorer {
+            model: &resolution.model,
+            levels: &levels,
+            tf: &resolution.tf,
+            tf_cache: Some(&cache),
+            prior_weight: resolution.prior_weight,
+        };
+        let comparator = resolution.comparator();
+        let mut guard = Guard {
+            features: &resolution.features,
+            comparator: &comparator,
+            scorer: &scorer,
+            cannot_link: &[],
+            min_weight: 0.0,
+        };
+        // Records 0 and 1 are one cluster, 2 another; the link is 0-2. A weight no comparison
+        // gives marks whether the guard used the link's numbers for that pair.
+        let link = |conflict| Link {
+            a: 0,
+            b: 2,
+            weight: -1e6,
+            conflict,
+        };
+        match guard.check(&link(Some(None)), &[0, 1], &[2]) {
+            Err(Refusal::WeakSupport { mean_weight, pairs }) => {
+                assert_eq!(pairs, 2);
+                assert!(mean_weight < -1e5, "{mean_weight}");
+            }
+            other => panic!("expected the link's own weight to sink the mean: {other:?}"),
+        }
+        // Not known when the link was scored: the guard compares the pair itself.
+        assert_eq!(guard.check(&link(None), &[0, 1], &[2]), Ok(()));
+    }
 
     #[test]
     fn cached_term_frequency_adjustments_are_the_same_numbers() {
