@@ -463,19 +463,22 @@ impl Resolver {
         // A canonical order makes everything after this independent of input order. Symbols
         // were interned in input order, but nothing downstream depends on their numbering.
         observer.stage_started(Stage::Order);
-        let order = canonical_order(&references);
-        if let Some(w) = order
-            .windows(2)
-            .find(|w| references[w[0] as usize] == references[w[1] as usize])
-        {
-            return Err(ResolveError::DuplicateRecord(
-                references[w[0] as usize].clone(),
-            ));
-        }
-        // In place, so that the records' features never exist twice.
-        permute(&mut references, order.clone());
-        permute(&mut observed, order.clone());
-        permute(&mut features, order);
+        let order = match canonical_order(&references) {
+            Ok(order) => order,
+            Err(duplicate) => {
+                return Err(ResolveError::DuplicateRecord(references[duplicate].clone()))
+            }
+        };
+        // In place, so that the records' features never exist twice; features on one thread,
+        // references and times on the other.
+        let (for_references, for_observed) = (order.clone(), order.clone());
+        rayon::join(
+            || permute(&mut features, order),
+            || {
+                permute(&mut references, for_references);
+                permute(&mut observed, for_observed);
+            },
+        );
         self.resolve_features(keys, features, references, observed, observer)
     }
 
@@ -839,7 +842,10 @@ impl Resolver {
 /// comparison. Instead each record gets a sort key that holds its source's rank and the first
 /// 16 bytes of its key, big-endian, so most comparisons are integer comparisons on
 /// contiguous memory; only keys that tie on those bytes are compared in full.
-fn canonical_order(references: &[RecordRef]) -> Vec<u32> {
+///
+/// Two records with the same reference sort next to each other with the same sort key, so
+/// only such neighbours are compared in full; `Err(i)` names one of them.
+fn canonical_order(references: &[RecordRef]) -> Result<Vec<u32>, usize> {
     let mut rank_of: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::new();
     for r in references {
         rank_of.entry(r.source.as_str()).or_insert(0);
@@ -864,7 +870,13 @@ fn canonical_order(references: &[RecordRef]) -> Vec<u32> {
                 .cmp(&references[b.2 as usize].key)
         })
     });
-    keyed.into_iter().map(|(_, _, i)| i).collect()
+    let same_key = |x: &(u32, u128, u32), y: &(u32, u128, u32)| (x.0, x.1) == (y.0, y.1);
+    if let Some(w) = keyed.windows(2).find(|w| {
+        same_key(&w[0], &w[1]) && references[w[0].2 as usize] == references[w[1].2 as usize]
+    }) {
+        return Err(w[0].2 as usize);
+    }
+    Ok(keyed.into_iter().map(|(_, _, i)| i).collect())
 }
 
 /// Records' comparison features, in arrival order, with the keys they were interned into.
@@ -1640,13 +1652,38 @@ impl Resolution {
 #[cfg(test)]
 mod tests {
     use super::{
-        canonical_order, index, Guard, LevelWeights, MatchModel, Resolver, Scorer, TermFrequencies,
-        TfAdjustments,
+        canonical_order, index, Guard, LevelWeights, MatchModel, ResolveError, Resolver, Scorer,
+        TermFrequencies, TfAdjustments,
     };
     use crate::cluster::{Link, MergeGuard, Refusal};
     use crate::compare::{Comparison, TfHit};
     use crate::model::{PersonName, RecordRef, SourceRecord};
     use crate::score::Pattern;
+
+    #[test]
+    fn a_repeated_record_is_an_error_naming_it() {
+        let record = |source: &str, key: &str| {
+            SourceRecord::new(source, key).name(PersonName::from_parts("Ann", "Lee"))
+        };
+        let records = vec![
+            record("crm", "7"),
+            record("shop", "7"),
+            record("crm", "8"),
+            record("crm", "7"),
+        ];
+        let resolver = Resolver::builder().build().unwrap();
+        let repeated = records[0].reference();
+        for result in [
+            resolver.resolve(&records),
+            resolver.resolve_iter(records.clone()),
+        ] {
+            match result {
+                Err(ResolveError::DuplicateRecord(r)) => assert_eq!(r, repeated),
+                other => panic!("expected a duplicate record error: {other:?}"),
+            }
+        }
+        assert!(resolver.resolve_iter(records[..3].to_vec()).is_ok());
+    }
 
     #[test]
     fn a_guard_takes_the_link_pair_from_the_link_and_compares_the_others() {
@@ -1770,7 +1807,13 @@ mod tests {
             .collect();
         let mut expected: Vec<u32> = (0..references.len() as u32).collect();
         expected.sort_by(|&a, &b| references[a as usize].cmp(&references[b as usize]));
-        assert_eq!(canonical_order(&references), expected);
-        assert!(canonical_order(&[]).is_empty());
+        assert_eq!(canonical_order(&references), Ok(expected));
+        assert_eq!(canonical_order(&[]), Ok(Vec::new()));
+        // A repeated reference is found wherever it is.
+        let mut repeated = references.clone();
+        repeated.push(references[3].clone());
+        repeated.swap(0, 3);
+        let duplicate = canonical_order(&repeated).unwrap_err();
+        assert_eq!(repeated[duplicate], references[3]);
     }
 }
