@@ -30,14 +30,19 @@ fn febrl_columns_map_automatically_and_leading_spaces_are_trimmed() {
 
 #[test]
 fn overrides_id_and_source_columns_and_custom_attributes() {
-    let data = "key2,sys,tel,nickname,loyalty_tier\nA1,crm,555 1234,Bobby,gold\n";
+    let data = "key2,sys,tel,nickname,loyalty_tier\nA1,crm,555 1234,Bobby,gold\nA1, ,,Ann,\n";
     let options = CsvOptions::new("unused")
         .id_column("key2")
         .source_column("sys")
         .map("tel", ColumnKind::Landline)
         .map_arg("nickname=given_name")
         .unwrap();
-    let r = read(data, &options).remove(0).unwrap();
+    let mut rows = read(data, &options);
+    // A blank source cell falls back to the default source, so the same key is no repeat.
+    let blank_source = rows.remove(1).unwrap();
+    assert_eq!(blank_source.source.as_str(), "unused");
+    assert_eq!(blank_source.key.as_str(), "A1");
+    let r = rows.remove(0).unwrap();
     assert_eq!(r.key.as_str(), "A1");
     assert_eq!(r.source.as_str(), "crm");
     assert_eq!(r.identity.phones[0].kind, PhoneKind::Landline);

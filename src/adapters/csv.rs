@@ -523,7 +523,8 @@ impl<R> CsvRecords<R> {
                 found: self.row.len(),
             });
         }
-        let mut record = SourceRecord::new(self.default_source.as_str(), "");
+        let mut record = SourceRecord::default();
+        let mut source: Option<&str> = None;
         let mut name = PersonName::default();
         let mut address = PostalAddress::default();
         let mut street_number: Option<String> = None;
@@ -541,7 +542,7 @@ impl<R> CsvRecords<R> {
             let owned = || Some(value.to_owned());
             match kind {
                 ColumnKind::RecordId => key = owned(),
-                ColumnKind::Source => record.source = SourceSystem::from(value),
+                ColumnKind::Source => source = Some(value),
                 ColumnKind::ObservedAt => {
                     record.observed_at =
                         Some(
@@ -590,6 +591,7 @@ impl<R> CsvRecords<R> {
                 ColumnKind::Ignore => {}
             }
         }
+        record.source = SourceSystem::from(source.unwrap_or(&self.default_source));
         if let Some(issuer) = issuer {
             for id in record.identity.identifiers.iter_mut().filter(|i| {
                 matches!(

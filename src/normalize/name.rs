@@ -10,6 +10,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use super::nicknames::{NameMap, NameSet};
 use super::script::{is_mixed_script, script_of, Script};
@@ -1101,6 +1102,9 @@ impl Sound {
     }
 }
 
+/// A word's sounds, on the stack: names are short.
+type Syms = SmallVec<[Sym; 32]>;
+
 /// One letter of a word, read for the key.
 #[derive(Debug, Clone, Copy)]
 enum Sym {
@@ -1178,8 +1182,8 @@ static FINAL_YEH_AS_A: &[&str] = &[
     "ضحی",
 ];
 
-fn persian_word_key(word: &str, syms: &mut Vec<Sym>, out: &mut String) {
-    let mut letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+fn persian_word_key(word: &str, syms: &mut Syms, out: &mut String) {
+    let mut letters: SmallVec<[char; 24]> = word.chars().filter(|c| c.is_alphabetic()).collect();
     let final_a = FINAL_YEH_AS_A.contains(&word);
     let mut ends_in_h = false;
     while letters.len() >= 2 && matches!(letters.last(), Some('ه' | 'ح' | 'ھ' | 'ۃ')) {
@@ -1251,7 +1255,7 @@ fn is_latin_vowel(b: u8) -> bool {
 }
 
 /// `word`: lower-case ASCII letters only.
-fn latin_word_key(word: &[u8], syms: &mut Vec<Sym>, out: &mut String) {
+fn latin_word_key(word: &[u8], syms: &mut Syms, out: &mut String) {
     let mut w = latin_exception(word);
     // Final `h`s after a vowel letter (a non-initial `y` or `w` is one too) come off.
     let stem = w.len() - w.iter().rev().take_while(|&&b| b == b'h').count();
@@ -1349,7 +1353,7 @@ fn push_word_key(out: &mut String, key_word: impl FnOnce(&mut String)) {
 
 /// The cross-script key of already-folded text, appended to `out`.
 fn push_cross_script_key(folded: &str, out: &mut String) {
-    let mut syms = Vec::with_capacity(16);
+    let mut syms = Syms::new();
     let mut ascii = String::new();
     let mut letters: Vec<u8> = Vec::new();
     for word in folded.split(' ') {
