@@ -250,6 +250,34 @@ impl FeatureBuilder {
         f
     }
 
+    /// Ask for the table slots of `record`'s most numerous keys (e-mails, phones, streets,
+    /// names) before [`build`](Self::build) interns them: called a few records ahead, the
+    /// loads overlap with building the records in between. A hint only.
+    pub(crate) fn prefetch(record: &NormalizedRecord, keys: &KeySpace) {
+        for name in record.names.iter().filter_map(|n| n.matchable()) {
+            for key in [&name.keys.given_ascii, &name.keys.family_ascii]
+                .into_iter()
+                .flatten()
+            {
+                keys.names.prefetch(key);
+            }
+        }
+        for email in record.emails.iter().filter_map(|e| e.address.matchable()) {
+            keys.emails.prefetch(email.canonical());
+            keys.emails
+                .prefetch(email.canonical().split('@').next().unwrap_or(""));
+        }
+        for phone in record.phones.iter().filter_map(|p| p.number.matchable()) {
+            keys.phones.prefetch(phone.e164());
+            keys.phones.prefetch(phone.last_digits(7));
+        }
+        for address in record.addresses.iter().filter_map(|a| a.matchable()) {
+            if let Some(street) = &address.street {
+                keys.addresses.prefetch(street);
+            }
+        }
+    }
+
     /// An ASCII key with its spaces removed, or `None` when empty. Borrowed when it has no
     /// space, as nearly every name part has.
     fn compact(key: Option<&str>) -> Option<Cow<'_, str>> {

@@ -503,7 +503,11 @@ impl Resolver {
             let chunk = chunks.next();
             let ((), normalized) = rayon::join(
                 || {
-                    for n in std::mem::take(&mut pending) {
+                    let mut records = std::mem::take(&mut pending).into_iter();
+                    while let Some(n) = records.next() {
+                        if let Some(ahead) = records.as_slice().get(INTERN_PREFETCH_DISTANCE) {
+                            FeatureBuilder::prefetch(ahead, &built.keys);
+                        }
                         built.features.push(builder.build(&n, &mut built.keys));
                         built.observed.push(n.observed_at);
                         built.references.push(n.reference);
@@ -891,6 +895,10 @@ struct Built {
 /// 2 000 000 random pairs (20 per record) and 500 000 give the same accuracy to the third
 /// decimal, and the sample cost as much time as comparing every candidate pair.
 const RANDOM_PAIRS_PER_RECORD: usize = 5;
+
+/// How many records ahead feature building asks for the interner slots of a record's keys
+/// (see [`FeatureBuilder::prefetch`]).
+const INTERN_PREFETCH_DISTANCE: usize = 2;
 
 /// Records normalised per parallel batch in [`Resolver::resolve`].
 const NORMALISE_CHUNK: usize = 1 << 13;
