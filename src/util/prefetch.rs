@@ -4,7 +4,9 @@
 //! million records' features, and each read waits on main memory. Asking for the record a few
 //! pairs ahead lets those loads overlap with the comparisons in between. Measured at 1 000 000
 //! generated records: the compare stage 3.3–3.4 s → 2.0–2.2 s, `Comparator::compare` perf
-//! samples −45 %, output identical.
+//! samples −45 %, output identical. Feature building asks the same way for the interner
+//! slots of the keys of the record three ahead (perf samples in interning and feature
+//! building −40 % at 1 000 000 records).
 //!
 //! This is the crate's one use of `unsafe`: the intrinsic takes a raw pointer. A prefetch
 //! never faults and never reads anything into the program, whatever the address, so it cannot
