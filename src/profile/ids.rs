@@ -38,12 +38,12 @@ fn fnv1a(parts: &[&str]) -> u64 {
 
 /// The ID derived from an anchor record (and a collision counter, normally 0).
 pub(crate) fn derive_id(anchor: &RecordRef, counter: u32) -> CustomerId {
-    let counter = counter.to_string();
-    let mut parts = vec![anchor.source.as_str(), anchor.key.as_str()];
-    if counter != "0" {
-        parts.push(&counter);
-    }
-    CustomerId(format!("C{:016x}", fnv1a(&parts)))
+    let (source, key) = (anchor.source.as_str(), anchor.key.as_str());
+    let hash = match counter {
+        0 => fnv1a(&[source, key]),
+        n => fnv1a(&[source, key, &n.to_string()]),
+    };
+    CustomerId(format!("C{hash:016x}"))
 }
 
 /// A record as the registry sees it: its reference and observation time.
@@ -397,6 +397,15 @@ mod tests {
             },
             Some(Utc.with_ymd_and_hms(2026, 1, day, 0, 0, 0).unwrap()),
         )
+    }
+
+    #[test]
+    fn derived_ids_are_fixed_by_definition() {
+        // FNV-1a 64 of "crm", 0x1f, "1" (and 0x1f, "2" with a collision counter of 2): these
+        // values must never change, or every stored customer ID would.
+        let anchor = m("1", 1).0;
+        assert_eq!(derive_id(&anchor, 0).0, "Cf99d329eff16770b");
+        assert_eq!(derive_id(&anchor, 2).0, "C1bfbdfd4b457800a");
     }
 
     #[test]

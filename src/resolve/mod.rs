@@ -1471,7 +1471,7 @@ pub(crate) fn customer_ids(
     }
     // Indexed by root; other records' entries stay empty strings, which do not allocate.
     anchor_of
-        .iter()
+        .par_iter()
         .map(|&anchor| match anchor {
             u32::MAX => CustomerId(String::new()),
             i => crate::profile::derive_id(&references[i as usize], 0),
