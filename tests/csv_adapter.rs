@@ -99,6 +99,18 @@ fn invalid_utf8_is_reported_with_its_column() {
         other => panic!("expected invalid UTF-8, got {other:?}"),
     }
     assert!(results[1].is_ok());
+    // A character split across two fields: the row's bytes read as UTF-8 end to end ("1é"),
+    // but neither field does on its own.
+    let mut split = b"id,first_name\n1".to_vec();
+    split.extend_from_slice(&[0xc3, b',', 0xa9]);
+    split.extend_from_slice(b"\n");
+    let results: Vec<_> = read_records(&split[..], &CsvOptions::new("crm"))
+        .unwrap()
+        .collect();
+    match &results[0] {
+        Err(CsvError::InvalidUtf8 { line: 2, column }) => assert_eq!(column, "id"),
+        other => panic!("expected invalid UTF-8 in the id column, got {other:?}"),
+    }
 }
 
 #[test]

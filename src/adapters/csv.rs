@@ -530,11 +530,19 @@ impl<R> CsvRecords<R> {
         let mut street_number: Option<String> = None;
         let mut key: Option<String> = None;
         let mut issuer: Option<String> = None;
-        for ((field, header), kind) in self.row.iter().zip(&self.headers).zip(&self.kinds) {
-            let value = std::str::from_utf8(field).map_err(|_| CsvError::InvalidUtf8 {
-                line,
-                column: header.clone(),
-            })?;
+        // The row is checked as UTF-8 once: a field is text when the whole row is and the
+        // field starts and ends on character boundaries. Otherwise each field is checked on
+        // its own, to name the column at fault.
+        let row_text = std::str::from_utf8(self.row.as_slice()).ok();
+        for (i, (header, kind)) in self.headers.iter().zip(&self.kinds).enumerate() {
+            let whole = row_text.zip(self.row.range(i)).and_then(|(t, r)| t.get(r));
+            let value = match whole {
+                Some(value) => value,
+                None => std::str::from_utf8(&self.row[i]).map_err(|_| CsvError::InvalidUtf8 {
+                    line,
+                    column: header.clone(),
+                })?,
+            };
             let value = value.trim();
             if value.is_empty() {
                 continue;

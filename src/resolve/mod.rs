@@ -1352,8 +1352,8 @@ impl MergeGuard for Guard<'_> {
                 let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
                 for k in (0..total).step_by(step) {
                     let (x, y) = (a[k / b.len()] as usize, b[k % b.len()] as usize);
-                    // The link's own pair was compared and weighed when the link was scored,
-                    // in this order and with these numbers.
+                    // The link's own pair was compared and weighed when the link was scored
+                    // (as for two single records above): take its numbers from the link.
                     let own = (x, y) == (link.a as usize, link.b as usize);
                     if let Some(conflict) = link.conflict.filter(|_| own) {
                         tally.add(conflict, link.weight, self.min_weight)?;
