@@ -3,8 +3,8 @@
 use customer360::adapters::csv::{read_records, ColumnKind, CsvError, CsvOptions};
 use customer360::{IdentifierKind, PhoneKind, SourceRecord};
 
-fn read(data: &str, options: &CsvOptions) -> Vec<Result<SourceRecord, CsvError>> {
-    read_records(data.as_bytes(), options).unwrap().collect()
+fn read(data: impl AsRef<[u8]>, options: &CsvOptions) -> Vec<Result<SourceRecord, CsvError>> {
+    read_records(data.as_ref(), options).unwrap().collect()
 }
 
 #[test]
@@ -91,9 +91,7 @@ fn invalid_utf8_is_reported_with_its_column() {
     let mut data = b"id,first_name\n1,".to_vec();
     data.extend_from_slice(&[0xff, 0xfe]);
     data.extend_from_slice(b"\n2,Ok\n");
-    let results: Vec<_> = read_records(&data[..], &CsvOptions::new("crm"))
-        .unwrap()
-        .collect();
+    let results = read(&data, &CsvOptions::new("crm"));
     match &results[0] {
         Err(CsvError::InvalidUtf8 { line: 2, column }) => assert_eq!(column, "first_name"),
         other => panic!("expected invalid UTF-8, got {other:?}"),
@@ -104,9 +102,7 @@ fn invalid_utf8_is_reported_with_its_column() {
     let mut split = b"id,first_name\n1".to_vec();
     split.extend_from_slice(&[0xc3, b',', 0xa9]);
     split.extend_from_slice(b"\n");
-    let results: Vec<_> = read_records(&split[..], &CsvOptions::new("crm"))
-        .unwrap()
-        .collect();
+    let results = read(&split, &CsvOptions::new("crm"));
     match &results[0] {
         Err(CsvError::InvalidUtf8 { line: 2, column }) => assert_eq!(column, "id"),
         other => panic!("expected invalid UTF-8 in the id column, got {other:?}"),

@@ -485,10 +485,7 @@ impl FirstLines {
     /// seen before.
     fn first_seen(&mut self, source: &str, key: &str, line: u64) -> Option<u64> {
         let next = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
-        let source = match self.sources.get(source) {
-            Some(&id) => id,
-            None => *self.sources.entry(source.to_owned()).or_insert(next),
-        };
+        let source = *self.sources.entry_ref(source).or_insert(next);
         let FirstLines { table, hasher, .. } = self;
         let hash = hasher.hash_one((source, key));
         if let Some(&(_, _, first)) = table.find(hash, |(s, k, _)| *s == source && **k == *key) {

@@ -1343,28 +1343,21 @@ impl MergeGuard for Guard<'_> {
             }
         }
         let mut tally = CrossPairs::default();
-        match (a, b, link.conflict) {
-            // Two single records: the one pair across them is the link's own, already
-            // compared and weighed when the link was scored.
-            ([_], [_], Some(conflict)) => tally.add(conflict, link.weight, self.min_weight)?,
-            _ => {
-                let total = a.len() * b.len();
-                let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
-                for k in (0..total).step_by(step) {
-                    let (x, y) = (a[k / b.len()] as usize, b[k % b.len()] as usize);
-                    // The link's own pair was compared and weighed when the link was scored
-                    // (as for two single records above): take its numbers from the link.
-                    let own = (x, y) == (link.a as usize, link.b as usize);
-                    if let Some(conflict) = link.conflict.filter(|_| own) {
-                        tally.add(conflict, link.weight, self.min_weight)?;
-                        continue;
-                    }
-                    let c = self
-                        .comparator
-                        .compare(&self.features[x], &self.features[y]);
-                    tally.add(c.conflict, self.scorer.link_weight(&c), self.min_weight)?;
-                }
+        let total = a.len() * b.len();
+        let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
+        for k in (0..total).step_by(step) {
+            let (x, y) = (a[k / b.len()] as usize, b[k % b.len()] as usize);
+            // The link's own pair (the only one across two single records) was compared and
+            // weighed when the link was scored: take its numbers from the link.
+            let own = (x, y) == (link.a as usize, link.b as usize);
+            if let Some(conflict) = link.conflict.filter(|_| own) {
+                tally.add(conflict, link.weight, self.min_weight)?;
+                continue;
             }
+            let c = self
+                .comparator
+                .compare(&self.features[x], &self.features[y]);
+            tally.add(c.conflict, self.scorer.link_weight(&c), self.min_weight)?;
         }
         tally.verdict()
     }
