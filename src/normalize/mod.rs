@@ -32,6 +32,7 @@ pub use junk::{is_placeholder_digits, is_placeholder_text};
 pub use name::{cross_script_key, NameKeys, NameNormalizer, NormalizedName};
 pub use nicknames::NicknameTable;
 pub use phone::{PhoneError, PhoneNormalizer, PhoneNumber, Region};
+pub(crate) use record::NormalizeMemo;
 pub use record::{
     FlaggedValue, NormalizedEmail, NormalizedPhone, NormalizedRecord, RecordNormalizer,
     RecordNormalizerBuilder,

@@ -19,6 +19,7 @@ use super::{
     bounded, fold, is_placeholder_text, NicknameTable, Normalized, Normalizer, ValueFlags,
 };
 use crate::model::PersonName;
+use crate::util::memo::{memoised, Memo};
 
 /// A person name parsed into folded parts, with comparison keys.
 ///
@@ -614,8 +615,18 @@ impl NameNormalizer {
     /// suffix that are missing. `original` is the full string when only that was given, and
     /// otherwise the parts present joined by spaces.
     pub fn normalize_name(&self, name: &PersonName) -> Normalized<NormalizedName> {
+        self.normalize_name_with(name, None)
+    }
+
+    /// [`normalize_name`](Self::normalize_name), taking the work on parts it has seen before
+    /// from `memo`, which must serve only this normaliser.
+    pub(crate) fn normalize_name_with(
+        &self,
+        name: &PersonName,
+        mut memo: Option<&mut NameMemo>,
+    ) -> Normalized<NormalizedName> {
         let mut flags = ValueFlags::empty();
-        let part = |raw: &Option<String>, flags: &mut ValueFlags| -> String {
+        let mut part = |raw: &Option<String>, flags: &mut ValueFlags| -> String {
             let Some(raw) = raw.as_deref() else {
                 return String::new();
             };
@@ -623,11 +634,15 @@ impl NameNormalizer {
             if cut {
                 *flags |= ValueFlags::TRUNCATED;
             }
-            if has_hidden_characters(text) {
+            // Folding ASCII is cheaper than remembering it.
+            let (folded, hidden) = if text.is_ascii() {
+                fold_part(text)
+            } else {
+                memoised(memo.as_deref_mut().map(|m| &mut m.folded), text, fold_part)
+            };
+            if hidden {
                 *flags |= ValueFlags::CONTROL_REMOVED;
             }
-            let mut folded = String::with_capacity(text.len());
-            fold_into(text, &mut folded);
             folded
         };
         let mut raw = RawName {
@@ -711,7 +726,7 @@ impl NameNormalizer {
             }
         }
 
-        let Some(value) = self.finish(raw) else {
+        let Some(value) = self.finish(raw, memo) else {
             return Normalized::unusable(original, flags | ValueFlags::EMPTY);
         };
         if is_placeholder_name(&whole, &value) {
@@ -865,7 +880,7 @@ impl NameNormalizer {
 
     /// Settle titles and suffixes, drop empty parts and compute the keys. `None` when no given,
     /// middle or family name is left.
-    fn finish(&self, raw: RawName) -> Option<NormalizedName> {
+    fn finish(&self, raw: RawName, mut memo: Option<&mut NameMemo>) -> Option<NormalizedName> {
         let lex = &self.lexicon;
         // Parts are folded: trimmed, words separated by single spaces.
         let RawName {
@@ -937,18 +952,32 @@ impl NameNormalizer {
             return None;
         }
 
-        let keys = NameKeys {
-            given_ascii: given.as_deref().and_then(ascii_of_folded),
-            family_ascii: family.as_deref().and_then(ascii_of_folded),
-            family_compact: family.as_deref().map(|f| f.replace(' ', "")),
-            given_cross_script: given.as_deref().and_then(compact_cross_script_key),
-            family_cross_script: family.as_deref().and_then(compact_cross_script_key),
-        };
-        let given_canonical = given
+        let given_keys = given.as_deref().map(|g| {
+            memoised(memo.as_deref_mut().map(|m| &mut m.given), g, |g| {
+                self.given_keys(g)
+            })
+        });
+        let family_keys = family
             .as_deref()
-            .and_then(|g| self.nicknames.lookup(g))
-            .map(str::to_owned)
-            .or_else(|| keys.given_ascii.clone());
+            .map(|f| memoised(memo.map(|m| &mut m.family), f, FamilyKeys::of));
+        let (given_ascii, given_cross_script, given_canonical) = match given_keys {
+            Some(k) => (k.ascii, k.cross_script, k.canonical),
+            None => (None, None, None),
+        };
+        let keys = match family_keys {
+            Some(k) => NameKeys {
+                given_ascii,
+                given_cross_script,
+                family_ascii: k.ascii,
+                family_compact: Some(k.compact),
+                family_cross_script: k.cross_script,
+            },
+            None => NameKeys {
+                given_ascii,
+                given_cross_script,
+                ..NameKeys::default()
+            },
+        };
         Some(NormalizedName {
             prefix: (!prefix.is_empty()).then(|| prefix.join(" ")),
             given,
@@ -959,6 +988,70 @@ impl NameNormalizer {
             keys,
         })
     }
+}
+
+impl NameNormalizer {
+    /// The keys of a folded given name (after titles are taken off).
+    fn given_keys(&self, given: &str) -> GivenKeys {
+        let ascii = ascii_of_folded(given);
+        GivenKeys {
+            canonical: self
+                .nicknames
+                .lookup(given)
+                .map(str::to_owned)
+                .or_else(|| ascii.clone()),
+            cross_script: compact_cross_script_key(given),
+            ascii,
+        }
+    }
+}
+
+/// What a normaliser keeps of name parts it has seen, so that a part that repeats (most do) is
+/// folded and keyed once: see [`Memo`]. One memo serves one [`NameNormalizer`], whose
+/// nickname table the canonical given names come from.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameMemo {
+    /// A non-ASCII part as written → folded, and whether it held hidden characters.
+    folded: Memo<(String, bool)>,
+    /// A folded given name → its keys.
+    given: Memo<GivenKeys>,
+    /// A folded family name → its keys.
+    family: Memo<FamilyKeys>,
+}
+
+/// The keys of a folded given name: [`NameKeys::given_ascii`],
+/// [`NameKeys::given_cross_script`] and [`NormalizedName::given_canonical`].
+#[derive(Debug, Clone)]
+struct GivenKeys {
+    ascii: Option<String>,
+    cross_script: Option<String>,
+    canonical: Option<String>,
+}
+
+/// The keys of a folded family name: [`NameKeys::family_ascii`],
+/// [`NameKeys::family_compact`] and [`NameKeys::family_cross_script`].
+#[derive(Debug, Clone)]
+struct FamilyKeys {
+    ascii: Option<String>,
+    compact: String,
+    cross_script: Option<String>,
+}
+
+impl FamilyKeys {
+    fn of(family: &str) -> FamilyKeys {
+        FamilyKeys {
+            ascii: ascii_of_folded(family),
+            compact: family.replace(' ', ""),
+            cross_script: compact_cross_script_key(family),
+        }
+    }
+}
+
+/// A name part folded, and whether it held invisible or control characters.
+fn fold_part(text: &str) -> (String, bool) {
+    let mut folded = String::with_capacity(text.len());
+    fold_into(text, &mut folded);
+    (folded, has_hidden_characters(text))
 }
 
 impl Normalizer for NameNormalizer {
@@ -1010,6 +1103,10 @@ fn non_empty(s: String) -> Option<String> {
 /// Whether `text` holds invisible or control characters that folding removes, other than the
 /// zero-width (non-)joiner, which is ordinary Persian spelling.
 fn has_hidden_characters(text: &str) -> bool {
+    if text.is_ascii() {
+        // An ASCII byte is its character, and no joiner is ASCII.
+        return text.bytes().map(char::from).any(is_invisible);
+    }
     text.chars()
         .any(|c| c != '\u{200C}' && c != '\u{200D}' && is_invisible(c))
 }
@@ -1787,6 +1884,50 @@ mod tests {
     fn cross_script_key_of_nothing_is_empty() {
         for s in ["", "   ", "!!!", "😀", "N/A", "test", "aeiou", "123"] {
             assert_eq!(cross_script_key(s), "", "{s:?}");
+        }
+    }
+
+    /// A part drawn from a few that repeat, in several scripts, with titles, suffixes, hidden
+    /// characters and nicknames among them, so that a memo is hit, missed and emptied.
+    fn a_part() -> impl proptest::strategy::Strategy<Value = Option<String>> {
+        use proptest::prelude::*;
+        proptest::option::of(prop_oneof![
+            Just("Bob".to_owned()),
+            Just("Dr. Robert".to_owned()),
+            Just("Concepción".to_owned()),
+            Just("MÜLLER".to_owned()),
+            Just("van der Berg Jr".to_owned()),
+            Just("محمد".to_owned()),
+            Just("علي رضا".to_owned()),
+            Just("نیک\u{200C}پور".to_owned()),
+            Just("Jo\u{200B}hn".to_owned()),
+            Just("Ann\u{0007}".to_owned()),
+            Just("test".to_owned()),
+            "[a-zA-Zé\u{0627}-\u{064A} .'-]{0,12}",
+        ])
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_memo_never_changes_a_name(
+            names in proptest::collection::vec(
+                (a_part(), a_part(), a_part(), a_part(), a_part(), a_part()),
+                1..24,
+            )
+        ) {
+            let normalizer = NameNormalizer::default();
+            let mut memo = NameMemo {
+                // Small enough to be emptied now and then.
+                folded: Memo::with_capacity(3),
+                given: Memo::with_capacity(3),
+                family: Memo::with_capacity(3),
+            };
+            for (prefix, given, middle, family, suffix, full) in names {
+                let name = PersonName { prefix, given, middle, family, suffix, full };
+                let without = normalizer.normalize_name(&name);
+                let with = normalizer.normalize_name_with(&name, Some(&mut memo));
+                proptest::prop_assert_eq!(with, without);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::name::NameMemo;
 use super::{
     AddressNormalizer, AddressParser, BirthDateNormalizer, DateOrder, EmailAddress,
     EmailNormalizer, Gender, GenderNormalizer, IdentifierNormalizer, NameNormalizer, NicknameTable,
@@ -121,6 +122,13 @@ impl NormalizedRecord {
                 .is_some_and(Normalized::is_matchable)
             || self.identifiers.iter().any(Normalized::is_matchable)
     }
+}
+
+/// What a [`RecordNormalizer`] keeps of values it has seen, for batch work in which values
+/// repeat: one per worker, serving one normaliser (see [`crate::util::memo`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NormalizeMemo {
+    names: NameMemo,
 }
 
 /// Normalises whole records, with per-source settings: the phone region to assume, the order
@@ -290,7 +298,18 @@ impl RecordNormalizer {
     /// number's own `region`, the country of the record's first address that names one, the
     /// source's region, the default region.
     pub fn normalize(&self, record: &SourceRecord) -> NormalizedRecord {
+        self.normalize_with(record, None)
+    }
+
+    /// [`normalize`](Self::normalize), taking the work on values it has seen before from
+    /// `memo`, which must serve only this normaliser. The result is the same with or without.
+    pub(crate) fn normalize_with(
+        &self,
+        record: &SourceRecord,
+        memo: Option<&mut NormalizeMemo>,
+    ) -> NormalizedRecord {
         let identity = &record.identity;
+        let mut names = memo.map(|m| &mut m.names);
         let addresses: Vec<Normalized<NormalizedAddress>> = identity
             .addresses
             .iter()
@@ -314,7 +333,7 @@ impl RecordNormalizer {
                 .names
                 .iter()
                 .filter(|n| !n.is_empty())
-                .map(|n| self.names.normalize_name(n))
+                .map(|n| self.names.normalize_name_with(n, names.as_deref_mut()))
                 .collect(),
             emails: identity
                 .emails

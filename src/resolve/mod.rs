@@ -19,10 +19,11 @@ use crate::compare::similarity::{jaro_winkler_from, within_one_edit};
 use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
 use crate::error::{ConfigError, ResolveError};
 use crate::model::{RecordRef, SourceRecord};
-use crate::normalize::{NormalizedRecord, RecordNormalizer};
+use crate::normalize::{NormalizeMemo, NormalizedRecord, RecordNormalizer};
 use crate::score::{probability, weight_of, LevelParams, Pattern, TrainingReport};
 use crate::util::fasthash::FastMap;
 use crate::util::interner::{head, Sym};
+use crate::util::memo::MemoPool;
 use crate::util::permute::permute;
 use crate::util::prefetch::prefetch;
 use crate::util::rng::SplitMix64;
@@ -378,8 +379,8 @@ impl Resolver {
             features,
             references,
             observed,
-        } = self.normalise_pipelined(chunks, records.len(), |i| {
-            self.normalizer.normalize(&records[i])
+        } = self.normalise_pipelined(chunks, records.len(), |i, memo| {
+            self.normalizer.normalize_with(&records[i], Some(memo))
         });
         self.resolve_features(keys, features, references, observed, &mut ())
     }
@@ -456,7 +457,9 @@ impl Resolver {
             mut features,
             mut references,
             mut observed,
-        } = self.normalise_pipelined(chunks, expected, |r| self.normalizer.normalize(&r));
+        } = self.normalise_pipelined(chunks, expected, |r, memo| {
+            self.normalizer.normalize_with(&r, Some(memo))
+        });
         if too_many {
             return Err(ResolveError::TooManyRecords(total));
         }
@@ -489,8 +492,11 @@ impl Resolver {
         &self,
         mut chunks: impl Iterator<Item = Vec<T>>,
         expected: usize,
-        normalise: impl Fn(T) -> NormalizedRecord + Sync,
+        normalise: impl Fn(T, &mut NormalizeMemo) -> NormalizedRecord + Sync,
     ) -> Built {
+        // A memo for each worker, and one for the thread building features should it steal
+        // a task: values repeat across chunks, so the memos live as long as the run.
+        let memos: MemoPool<NormalizeMemo> = MemoPool::new(rayon::current_num_threads() + 1);
         let mut built = Built {
             keys: KeySpace::default(),
             features: Vec::with_capacity(expected),
@@ -515,7 +521,13 @@ impl Resolver {
                 },
                 // Each input is consumed where it is normalised, and so freed while its
                 // memory is still in that core's cache.
-                || chunk.map(|c| c.into_par_iter().map(&normalise).collect::<Vec<_>>()),
+                || {
+                    chunk.map(|c| {
+                        c.into_par_iter()
+                            .map_init(|| memos.lend(), |memo, t| normalise(t, memo.memo()))
+                            .collect::<Vec<_>>()
+                    })
+                },
             );
             match normalized {
                 Some(n) => pending = n,

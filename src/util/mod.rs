@@ -2,6 +2,7 @@
 
 pub(crate) mod fasthash;
 pub(crate) mod interner;
+pub(crate) mod memo;
 pub(crate) mod permute;
 pub(crate) mod prefetch;
 pub(crate) mod rng;
