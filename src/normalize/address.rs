@@ -6,6 +6,7 @@
 //! more. Hosts with a national address file or a geocoder plug their own [`AddressParser`]
 //! into [`AddressNormalizer::with_parser`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
@@ -359,9 +360,9 @@ impl AddressParser for SimpleAddressParser {
             let persian = has_arabic_script(bounded(&address.lines[0]).0);
             split_one_line(segments, persian, &mut out)
         } else {
-            let field = |o: &Option<String>, flags: &mut ValueFlags| {
+            fn field<'a>(o: &'a Option<String>, flags: &mut ValueFlags) -> Option<Cow<'a, str>> {
                 o.as_deref().map(|s| prefold(bounded_into(s, flags)))
-            };
+            }
             if let Some(c) = field(&address.country, flags) {
                 out.country = normalize_country(&c);
             }
@@ -430,12 +431,12 @@ fn bounded_into<'a>(text: &'a str, flags: &mut ValueFlags) -> &'a str {
 /// The costly steps of [`fold`] (invisible characters, NFKC, case folding, Arabic-script
 /// unification), run once on each part of an address. Punctuation is kept for the parser;
 /// [`fold_pre`] finishes the folding of any piece of the result.
-fn prefold(text: &str) -> String {
+fn prefold(text: &str) -> Cow<'_, str> {
     // Case is folded later, piece by piece, for ASCII text.
     if text.is_ascii() {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
-    super::text::prefold(text)
+    Cow::Owned(super::text::prefold(text))
 }
 
 /// [`fold`] of [`prefold`]ed text, appended to `out`.
@@ -463,7 +464,7 @@ fn split_segments(line: &str, out: &mut Vec<String>, flags: &mut ValueFlags) {
                 *flags |= ValueFlags::TRUNCATED;
                 return;
             }
-            out.push(prefold(part));
+            out.push(prefold(part).into_owned());
         }
     }
 }
@@ -537,17 +538,24 @@ impl AddressNormalizer {
     /// Normalise a structured address. [`Normalized::original`] is the non-blank lines and
     /// fields joined with `, `.
     pub fn normalize_address(&self, address: &PostalAddress) -> Normalized<NormalizedAddress> {
-        let original = address
-            .lines
-            .iter()
-            .map(String::as_str)
-            .chain(address.locality.as_deref())
-            .chain(address.region.as_deref())
-            .chain(address.postcode.as_deref())
-            .chain(address.country.as_deref())
-            .filter(|s| !s.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let parts = || {
+            address
+                .lines
+                .iter()
+                .map(String::as_str)
+                .chain(address.locality.as_deref())
+                .chain(address.region.as_deref())
+                .chain(address.postcode.as_deref())
+                .chain(address.country.as_deref())
+                .filter(|s| !s.trim().is_empty())
+        };
+        let mut original = String::with_capacity(parts().map(|p| p.len() + 2).sum());
+        for part in parts() {
+            if !original.is_empty() {
+                original.push_str(", ");
+            }
+            original.push_str(part);
+        }
         self.run(address, original)
     }
 
@@ -843,8 +851,16 @@ fn is_two_part_postcode(compact: &str) -> bool {
 
 fn normalize_locality(raw: &str) -> Option<String> {
     let folded = fold_pre(raw);
-    let folded = strip_place_prefix(&folded, &["شهر", "شهرستان"]);
-    (!folded.is_empty() && !is_junk(folded)).then(|| folded.to_owned())
+    let kept = strip_place_prefix(&folded, &["شهر", "شهرستان"]);
+    if kept.is_empty() || is_junk(kept) {
+        return None;
+    }
+    // Most localities have no prefix to strip: keep the folded text itself.
+    Some(if kept.len() == folded.len() {
+        folded
+    } else {
+        kept.to_owned()
+    })
 }
 
 fn normalize_region(raw: &str) -> Option<String> {
@@ -1590,7 +1606,11 @@ fn tokenize(line: &str, words: &mut Vec<String>) {
 /// Push the canonical forms of the words of already-folded text.
 fn push_words(folded: &str, words: &mut Vec<String>) {
     for word in folded.split(' ') {
-        let word = word.trim_start_matches(is_combining_mark);
+        // No combining mark is ASCII.
+        let word = match word.as_bytes().first() {
+            Some(b) if !b.is_ascii() => word.trim_start_matches(is_combining_mark),
+            _ => word,
+        };
         if !word.is_empty() {
             push_canonical(word, words);
         }
@@ -1611,6 +1631,11 @@ fn push_canonical(word: &str, words: &mut Vec<String>) {
     {
         endings.push(canonical);
         stem = &stem[..stem.len() - ending.len()];
+    }
+    if endings.is_empty() {
+        // The whole word, already looked up.
+        words.push(word.to_owned());
+        return;
     }
     match street_word(stem) {
         Some((canonical, _)) => words.push(canonical.to_owned()),
