@@ -988,9 +988,7 @@ impl NameNormalizer {
             keys,
         })
     }
-}
 
-impl NameNormalizer {
     /// The keys of a folded given name (after titles are taken off).
     fn given_keys(&self, given: &str) -> GivenKeys {
         let ascii = ascii_of_folded(given);
