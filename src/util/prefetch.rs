@@ -20,8 +20,12 @@ pub(crate) fn prefetch<T>(value: &T) {
     {
         const LINE: usize = 64;
         let start = (value as *const T).cast::<i8>();
+        // From the start of the line `value` begins in, so that its last line is asked for
+        // too when it straddles one more line than its size fills.
+        let misalignment = start as usize % LINE;
+        let start = start.wrapping_sub(misalignment);
         let mut offset = 0;
-        while offset < std::mem::size_of::<T>() {
+        while offset < misalignment + std::mem::size_of::<T>() {
             #[allow(unsafe_code)]
             // SAFETY: `_mm_prefetch` needs SSE, which every x86_64 processor has. Prefetching
             // is a hint that neither faults nor reads memory into the program, and the address
