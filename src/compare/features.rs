@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use rphonetic::DoubleMetaphone;
 use smallvec::SmallVec;
 
+use crate::compare::similarity::pack_digits;
 use crate::model::{IdentifierKind, PhoneKind};
 use crate::normalize::{Gender, NormalizedRecord, PartialDate};
 use crate::util::fasthash::FastMap;
@@ -64,6 +65,9 @@ pub(crate) struct EmailFeatures {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PhoneFeatures {
     pub(crate) e164: Sym,
+    /// The digits of `e164` [packed](crate::compare::similarity::pack_digits), so that two
+    /// numbers are checked for a typo without reading their text; `0` when they do not pack.
+    pub(crate) digits: u64,
     /// The last seven digits of the national number: the subscriber part, which survives a
     /// missing or wrong area or country code.
     pub(crate) subscriber: Sym,
@@ -198,6 +202,7 @@ impl FeatureBuilder {
         {
             f.phones.push(PhoneFeatures {
                 e164: keys.phones.intern(phone.e164()),
+                digits: pack_digits(phone.e164().trim_start_matches('+')),
                 subscriber: keys.phones.intern(phone.last_digits(7)),
                 landline: kind == PhoneKind::Landline,
             });

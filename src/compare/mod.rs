@@ -27,7 +27,7 @@ pub mod similarity;
 use crate::normalize::PartialDate;
 use crate::util::interner::Sym;
 use features::{AddressFeatures, KeySpace, NameFeatures, RecordFeatures};
-use similarity::{jaro_winkler_from, token_jaccard, within_one_edit};
+use similarity::{jaro_winkler_from, packed_within_one_edit, token_jaccard, within_one_edit};
 
 use crate::score::Pattern;
 
@@ -348,6 +348,13 @@ impl Comparator<'_> {
                         }
                     } else if x.subscriber == y.subscriber {
                         2
+                    } else if x.digits != 0 && y.digits != 0 {
+                        // The same answer as the text's below, without reading the text.
+                        if packed_within_one_edit(x.digits, y.digits) {
+                            3
+                        } else {
+                            4
+                        }
                     } else {
                         let (p, q) = (
                             bytes(&self.keys.phones, x.e164),

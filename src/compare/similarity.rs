@@ -231,10 +231,82 @@ pub fn token_jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
     }
 }
 
+/// Digits packed four bits each, `digit + 1`, the last digit lowest: `"907"` is `0xa18`. A
+/// run of 1 to 15 digits packs into a non-zero value whose count of significant nibbles is its
+/// length, so two numbers can be compared without reading their text. `0` when `digits` is
+/// empty, longer than 15 or holds anything but ASCII digits.
+pub(crate) fn pack_digits(digits: &str) -> u64 {
+    if digits.is_empty() || digits.len() > 15 {
+        return 0;
+    }
+    let mut packed = 0u64;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return 0;
+        }
+        packed = packed << 4 | u64::from(b - b'0' + 1);
+    }
+    packed
+}
+
+/// [`within_one_edit`] of two equal-length digit runs given [`pack_digits`]ed (both non-zero):
+/// whether they are equal, differ in one digit, or differ by two neighbouring digits swapped.
+/// `false` for runs of different lengths.
+pub(crate) fn packed_within_one_edit(a: u64, b: u64) -> bool {
+    // Significant nibbles are never 0, so equal leading zeros mean equal lengths.
+    if a.leading_zeros() / 4 != b.leading_zeros() / 4 {
+        return false;
+    }
+    let x = a ^ b;
+    // One bit per nibble that differs, at the nibble's lowest bit.
+    let differing = (x | x >> 1 | x >> 2 | x >> 3) & 0x1111_1111_1111_1111;
+    match differing.count_ones() {
+        0 | 1 => true,
+        2 => {
+            let low = differing.trailing_zeros();
+            let high = 63 - differing.leading_zeros();
+            let nibble = |v: u64, at: u32| v >> at & 0xf;
+            high == low + 4
+                && nibble(a, low) == nibble(b, high)
+                && nibble(a, high) == nibble(b, low)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn digits_pack_by_their_length() {
+        assert_eq!(pack_digits("907"), 0xa18);
+        assert_eq!(pack_digits("0"), 0x1);
+        assert_eq!(pack_digits("999999999999999"), 0xaaa_aaaa_aaaa_aaaa);
+        for unpackable in ["", "9999999999999999", "12a4", "+1555", "١٢٣"] {
+            assert_eq!(pack_digits(unpackable), 0, "{unpackable:?}");
+        }
+        // A leading zero still counts: "07" and "7" are of different lengths.
+        assert!(!packed_within_one_edit(pack_digits("07"), pack_digits("7")));
+        assert!(packed_within_one_edit(
+            pack_digits("5551234"),
+            pack_digits("5551243")
+        ));
+        assert!(packed_within_one_edit(
+            pack_digits("5551234"),
+            pack_digits("5551239")
+        ));
+        assert!(!packed_within_one_edit(
+            pack_digits("5551234"),
+            pack_digits("1555234")
+        ));
+        // Neighbours changed, but not swapped.
+        assert!(!packed_within_one_edit(
+            pack_digits("5551234"),
+            pack_digits("5551564")
+        ));
+    }
 
     #[test]
     fn jaro_winkler_matches_strsim() {
@@ -271,6 +343,33 @@ mod tests {
             prop_assert!((jw - strsim::jaro_winkler(&a, &b)).abs() < 1e-12);
             prop_assert_eq!(osa_distance(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b));
             prop_assert_eq!(within_one_edit(a.as_bytes(), b.as_bytes()), strsim::osa_distance(&a, &b) <= 1);
+        }
+
+        #[test]
+        fn packed_digits_are_one_edit_apart_as_their_text_is(
+            a in "[0-9]{1,15}",
+            edits in proptest::collection::vec((0usize..15, 0u8..10, 0usize..3), 0..3),
+            other in "[0-9]{1,15}",
+            use_other in any::<bool>(),
+        ) {
+            // Mostly near copies of `a` (a digit changed, two digits one or two apart swapped),
+            // so that the interesting answers come up; sometimes an unrelated run.
+            let b = if use_other {
+                other
+            } else {
+                let mut b = a.clone().into_bytes();
+                for (at, digit, swap_with) in edits {
+                    let at = at % b.len();
+                    if swap_with > 0 && at + swap_with < b.len() {
+                        b.swap(at, at + swap_with);
+                    } else {
+                        b[at] = b'0' + digit;
+                    }
+                }
+                String::from_utf8(b).unwrap()
+            };
+            let text = a.len() == b.len() && within_one_edit(a.as_bytes(), b.as_bytes());
+            prop_assert_eq!(packed_within_one_edit(pack_digits(&a), pack_digits(&b)), text);
         }
 
         #[test]
