@@ -1007,7 +1007,7 @@ impl NameNormalizer {
 /// What a normaliser keeps of name parts it has seen, so that a part that repeats (most do) is
 /// folded and keyed once: see [`Memo`]. One memo serves one [`NameNormalizer`], whose
 /// nickname table the canonical given names come from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct NameMemo {
     /// A non-ASCII part as written → folded, and whether it held hidden characters.
     folded: Memo<(String, bool)>,
@@ -1015,6 +1015,17 @@ pub(crate) struct NameMemo {
     given: Memo<GivenKeys>,
     /// A folded family name → its keys.
     family: Memo<FamilyKeys>,
+}
+
+impl NameMemo {
+    /// A memo keeping at most `capacity` texts of each kind.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        NameMemo {
+            folded: Memo::with_capacity(capacity),
+            given: Memo::with_capacity(capacity),
+            family: Memo::with_capacity(capacity),
+        }
+    }
 }
 
 /// The keys of a folded given name: [`NameKeys::given_ascii`],
@@ -1914,12 +1925,8 @@ mod tests {
             )
         ) {
             let normalizer = NameNormalizer::default();
-            let mut memo = NameMemo {
-                // Small enough to be emptied now and then.
-                folded: Memo::with_capacity(3),
-                given: Memo::with_capacity(3),
-                family: Memo::with_capacity(3),
-            };
+            // Small enough to be emptied now and then.
+            let mut memo = NameMemo::with_capacity(3);
             for (prefix, given, middle, family, suffix, full) in names {
                 let name = PersonName { prefix, given, middle, family, suffix, full };
                 let without = normalizer.normalize_name(&name);

@@ -126,9 +126,18 @@ impl NormalizedRecord {
 
 /// What a [`RecordNormalizer`] keeps of values it has seen, for batch work in which values
 /// repeat: one per worker, serving one normaliser (see [`crate::util::memo`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct NormalizeMemo {
     names: NameMemo,
+}
+
+impl NormalizeMemo {
+    /// A memo keeping at most `capacity` texts of each kind.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        NormalizeMemo {
+            names: NameMemo::with_capacity(capacity),
+        }
+    }
 }
 
 /// Normalises whole records, with per-source settings: the phone region to assume, the order

@@ -494,9 +494,13 @@ impl Resolver {
         expected: usize,
         normalise: impl Fn(T, &mut NormalizeMemo) -> NormalizedRecord + Sync,
     ) -> Built {
-        // A memo for each worker, and one for the thread building features should it steal
-        // a task: values repeat across chunks, so the memos live as long as the run.
-        let memos: MemoPool<NormalizeMemo> = MemoPool::new(rayon::current_num_threads() + 1);
+        // A memo for each worker (the one building features steals normalising tasks when it
+        // is done) and a spare: values repeat across chunks, so the memos live as long as the
+        // run, and no longer (they hold names).
+        let memos = MemoPool::new(
+            rayon::current_num_threads() + 1,
+            NormalizeMemo::with_capacity,
+        );
         let mut built = Built {
             keys: KeySpace::default(),
             features: Vec::with_capacity(expected),

@@ -10,6 +10,10 @@
 //! whoever runs the work and passed down; the core keeps no global state. It is bounded: on
 //! reaching its capacity it starts over, so input of nothing but distinct texts costs a
 //! bounded amount of memory.
+//!
+//! What a memo holds is personal data (folded names): it must not outlive the records it
+//! served, or erasing a person would leave their name behind. Batch runs drop theirs when
+//! they end; real time, which keeps state between calls, has none.
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -17,6 +21,11 @@ use hashbrown::HashMap;
 
 /// The texts a [`Memo`] keeps before it starts over.
 pub(crate) const MEMO_CAPACITY: usize = 1 << 15;
+
+/// The texts all the memos of one [`MemoPool`] keep at most, per kind of text: a run's memos
+/// take bounded memory however many workers it has (a memo of [`MEMO_CAPACITY`] names takes
+/// some 6 MB).
+pub(crate) const POOL_CAPACITY: usize = 1 << 17;
 
 /// A bounded map from texts to what a pure function made of them.
 #[derive(Debug, Clone)]
@@ -82,14 +91,27 @@ pub(crate) fn memoised<V: Clone>(
 #[derive(Debug)]
 pub(crate) struct MemoPool<M> {
     memos: Vec<Mutex<M>>,
+    make: fn(usize) -> M,
+    capacity: usize,
 }
 
-impl<M: Default> MemoPool<M> {
-    /// A pool of `size` memos: one per worker that may ask at the same time.
-    pub(crate) fn new(size: usize) -> Self {
+impl<M> MemoPool<M> {
+    /// A pool of `size` memos (one per worker that may ask at the same time), each made by
+    /// `make` with a capacity that keeps the pool within [`POOL_CAPACITY`] texts a kind.
+    pub(crate) fn new(size: usize, make: fn(usize) -> M) -> Self {
+        let size = size.max(1);
+        let capacity = (POOL_CAPACITY / size).clamp(1, MEMO_CAPACITY);
         MemoPool {
-            memos: (0..size.max(1)).map(|_| Mutex::default()).collect(),
+            memos: (0..size).map(|_| Mutex::new(make(capacity))).collect(),
+            make,
+            capacity,
         }
+    }
+
+    /// The capacity of each memo of the pool.
+    #[cfg(test)]
+    pub(crate) fn memo_capacity(&self) -> usize {
+        self.capacity
     }
 
     /// A memo no one else is using: a pooled one, or a fresh one when all are lent out.
@@ -97,7 +119,7 @@ impl<M: Default> MemoPool<M> {
         self.memos
             .iter()
             .find_map(|m| m.try_lock().ok())
-            .map_or_else(|| Lent::Fresh(M::default()), Lent::Pooled)
+            .map_or_else(|| Lent::Fresh((self.make)(self.capacity)), Lent::Pooled)
     }
 }
 
@@ -157,7 +179,7 @@ mod tests {
 
     #[test]
     fn a_pool_lends_each_memo_to_one_worker_at_a_time() {
-        let pool: MemoPool<Memo<usize>> = MemoPool::new(1);
+        let pool: MemoPool<Memo<usize>> = MemoPool::new(1, Memo::with_capacity);
         {
             let mut first = pool.lend();
             assert!(matches!(first, Lent::Pooled(_)));
@@ -169,6 +191,15 @@ mod tests {
         }
         // Returned: what the first borrower remembered serves the next.
         assert_eq!(pool.lend().memo().len(), 1);
+    }
+
+    #[test]
+    fn a_larger_pool_has_smaller_memos() {
+        let memos = |size| MemoPool::<Memo<()>>::new(size, Memo::with_capacity).memo_capacity();
+        assert_eq!(memos(3), MEMO_CAPACITY);
+        assert_eq!(memos(64), POOL_CAPACITY / 64);
+        assert!(memos(64) * 64 <= POOL_CAPACITY);
+        assert_eq!(memos(POOL_CAPACITY * 2), 1);
     }
 
     #[test]
