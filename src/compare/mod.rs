@@ -348,19 +348,18 @@ impl Comparator<'_> {
                         }
                     } else if x.subscriber == y.subscriber {
                         2
-                    } else if x.digits != 0 && y.digits != 0 {
-                        // The same answer as the text's below, without reading the text.
-                        if packed_within_one_edit(x.digits, y.digits) {
-                            3
-                        } else {
-                            4
-                        }
                     } else {
-                        let (p, q) = (
-                            bytes(&self.keys.phones, x.e164),
-                            bytes(&self.keys.phones, y.e164),
-                        );
-                        if p.len() == q.len() && within_one_edit(p, q) {
+                        // Packed digits give the text's answer without reading the text.
+                        let one_edit = if x.digits != 0 && y.digits != 0 {
+                            packed_within_one_edit(x.digits, y.digits)
+                        } else {
+                            let (p, q) = (
+                                bytes(&self.keys.phones, x.e164),
+                                bytes(&self.keys.phones, y.e164),
+                            );
+                            p.len() == q.len() && within_one_edit(p, q)
+                        };
+                        if one_edit {
                             3
                         } else {
                             4

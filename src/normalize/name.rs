@@ -1112,10 +1112,6 @@ fn non_empty(s: String) -> Option<String> {
 /// Whether `text` holds invisible or control characters that folding removes, other than the
 /// zero-width (non-)joiner, which is ordinary Persian spelling.
 fn has_hidden_characters(text: &str) -> bool {
-    if text.is_ascii() {
-        // An ASCII byte is its character, and no joiner is ASCII.
-        return text.bytes().map(char::from).any(is_invisible);
-    }
     text.chars()
         .any(|c| c != '\u{200C}' && c != '\u{200D}' && is_invisible(c))
 }

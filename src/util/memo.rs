@@ -35,12 +35,6 @@ pub(crate) struct Memo<V> {
     capacity: usize,
 }
 
-impl<V> Default for Memo<V> {
-    fn default() -> Self {
-        Memo::with_capacity(MEMO_CAPACITY)
-    }
-}
-
 impl<V> Memo<V> {
     /// A memo keeping at most `capacity` texts (at least one).
     pub(crate) fn with_capacity(capacity: usize) -> Self {
@@ -148,7 +142,7 @@ mod tests {
     #[test]
     fn a_text_is_made_once_and_remembered() {
         let calls = Cell::new(0);
-        let mut memo = Memo::default();
+        let mut memo = Memo::with_capacity(MEMO_CAPACITY);
         let mut upper = |s: &str| {
             memo.get_or_make(s, |s| {
                 calls.set(calls.get() + 1);
