@@ -6,6 +6,7 @@
 //! through a single false link: a shared family e-mail, a placeholder phone. Here a link only
 //! joins two clusters when the guard agrees, and the guard sees every member of both.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::Conflict;
@@ -140,26 +141,134 @@ pub(crate) fn cluster(
     min_weight: f64,
     guard: &mut impl MergeGuard,
 ) -> Clustering {
+    strongest_first(&mut links, min_weight, |links| links.sort_by(by_strength));
+    let (cluster_of, decided) = merge_in_order(n, &links, guard);
+    Clustering {
+        cluster_of,
+        decisions: decisions(&links, decided),
+    }
+}
+
+/// [`cluster`], one connected component of the links at a time, components in parallel,
+/// each with its own guard from `make_guard`. The result is the same as [`cluster`]'s with
+/// any number of threads: a guard sees only the members of the two clusters a link would
+/// join, and both lie in the link's component, so what happens in one component never
+/// depends on another. Each component is numbered in record order, which keeps the order of
+/// its links and the smallest member of each cluster.
+pub(crate) fn cluster_in_parallel<G: MergeGuard + Send>(
+    n: usize,
+    mut links: Vec<Link>,
+    min_weight: f64,
+    make_guard: impl Fn() -> G + Sync,
+) -> Clustering {
+    strongest_first(&mut links, min_weight, |links| {
+        links.par_sort_by(by_strength)
+    });
+    let components = Components::of(n, &links);
+    let merged: Vec<Merged<'_, G>> = (0..components.len())
+        .into_par_iter()
+        .fold(
+            || Merged {
+                global: GlobalMembers {
+                    guard: make_guard(),
+                    records: &[],
+                    a: Vec::new(),
+                    b: Vec::new(),
+                },
+                local: Vec::new(),
+                cluster_of: Vec::new(),
+                decided: Vec::new(),
+            },
+            |mut merged, c| {
+                let (records, positions) = components.get(c);
+                if let [position] = *positions {
+                    // Two records and the link between them, the usual component.
+                    let link = &links[position as usize];
+                    let verdict = merged.global.guard.check(link, &[link.a], &[link.b]);
+                    let smallest = if verdict.is_ok() { link.a } else { link.b };
+                    merged.cluster_of.push((link.a, link.a));
+                    merged.cluster_of.push((link.b, smallest));
+                    merged.decided.push((position as usize, verdict.err()));
+                    return merged;
+                }
+                merged.local.clear();
+                merged.local.extend(positions.iter().map(|&p| {
+                    let link = links[p as usize];
+                    Link {
+                        a: components.local[link.a as usize],
+                        b: components.local[link.b as usize],
+                        ..link
+                    }
+                }));
+                merged.global.records = records;
+                let (cluster_of, decided) =
+                    merge_in_order(records.len(), &merged.local, &mut merged.global);
+                merged.cluster_of.extend(
+                    records
+                        .iter()
+                        .zip(cluster_of)
+                        .map(|(&record, smallest)| (record, records[smallest as usize])),
+                );
+                merged.decided.extend(
+                    decided
+                        .into_iter()
+                        .map(|(k, refusal)| (positions[k] as usize, refusal)),
+                );
+                merged
+            },
+        )
+        .collect();
+    let mut cluster_of: Vec<u32> = (0..n as u32).collect();
+    let mut decided = Vec::with_capacity(merged.iter().map(|m| m.decided.len()).sum());
+    for m in merged {
+        for (record, smallest) in m.cluster_of {
+            cluster_of[record as usize] = smallest;
+        }
+        decided.extend(m.decided);
+    }
+    decided.par_sort_unstable_by_key(|&(position, _)| position);
+    Clustering {
+        cluster_of,
+        decisions: decisions(&links, decided),
+    }
+}
+
+/// Keep the links at or above `min_weight` between two different records, each with its
+/// smaller index first, and `sort` them [strongest first](by_strength).
+fn strongest_first(links: &mut Vec<Link>, min_weight: f64, sort: impl FnOnce(&mut [Link])) {
     links.retain(|l| l.weight >= min_weight && l.a != l.b);
-    for l in &mut links {
+    for l in links.iter_mut() {
         if l.a > l.b {
             std::mem::swap(&mut l.a, &mut l.b);
         }
     }
-    links.sort_by(|x, y| {
-        y.weight
-            .total_cmp(&x.weight)
-            .then(x.a.cmp(&y.a))
-            .then(x.b.cmp(&y.b))
-    });
+    sort(links);
+}
+
+/// Strongest first, ties by record indices.
+fn by_strength(x: &Link, y: &Link) -> std::cmp::Ordering {
+    y.weight
+        .total_cmp(&x.weight)
+        .then(x.a.cmp(&y.a))
+        .then(x.b.cmp(&y.b))
+}
+
+/// Merge `n` records along `links` in the order given, asking `guard` about every link
+/// between two clusters. Returns each record's cluster (its smallest member) and, for every
+/// link considered, its index in `links` and the refusal if it was refused.
+fn merge_in_order(
+    n: usize,
+    links: &[Link],
+    guard: &mut impl MergeGuard,
+) -> (Vec<u32>, Vec<(usize, Option<Refusal>)>) {
     let mut uf = UnionFind::new(n);
-    let mut decisions = Vec::new();
+    let mut decided = Vec::new();
     // Every later link between two clusters whose merge was refused asks again. Unless both
     // are single records (whose one link is the pair itself), the verdict depends only on
     // the members, and a root whose size is unchanged has unchanged members: clusters only
     // grow, and a root that is merged away never becomes a root again.
     let mut refused: FastMap<(u32, u32, usize, usize), Refusal> = FastMap::default();
-    for link in links {
+    for (k, link) in links.iter().enumerate() {
         let (ra, rb) = (uf.find(link.a), uf.find(link.b));
         if ra == rb {
             continue;
@@ -169,7 +278,7 @@ pub(crate) fn cluster(
         let verdict = match refused.get(&state) {
             Some(refusal) => Err(refusal.clone()),
             None => {
-                let verdict = guard.check(&link, a, b);
+                let verdict = guard.check(link, a, b);
                 if let Err(refusal) = &verdict {
                     if a.len() * b.len() > 1 {
                         refused.insert(state, refusal.clone());
@@ -181,10 +290,7 @@ pub(crate) fn cluster(
         if verdict.is_ok() {
             uf.union(ra, rb);
         }
-        decisions.push(Decision {
-            link,
-            refusal: verdict.err(),
-        });
+        decided.push((k, verdict.err()));
     }
     let mut cluster_of = vec![u32::MAX; n];
     for i in 0..n as u32 {
@@ -192,9 +298,174 @@ pub(crate) fn cluster(
         let smallest = uf.members(root).iter().copied().min().unwrap_or(i);
         cluster_of[i as usize] = smallest;
     }
-    Clustering {
-        cluster_of,
-        decisions,
+    (cluster_of, decided)
+}
+
+/// The decisions on `links` (by index), in order.
+fn decisions(links: &[Link], decided: Vec<(usize, Option<Refusal>)>) -> Vec<Decision> {
+    decided
+        .into_iter()
+        .map(|(k, refusal)| Decision {
+            link: links[k],
+            refusal,
+        })
+        .collect()
+}
+
+/// The connected components of the records that links touch: each component's records in
+/// ascending order and its links (as positions in the link list) in list order, so that a
+/// component can be clustered on its own with records numbered `0..len`.
+struct Components {
+    /// Each component's records, one component after another.
+    records: Vec<u32>,
+    /// Where each component's records start in `records`, and a last entry for the end.
+    record_starts: Vec<usize>,
+    /// Each component's link positions, one component after another.
+    positions: Vec<u32>,
+    /// Where each component's links start in `positions`, and a last entry for the end.
+    position_starts: Vec<usize>,
+    /// Each record's index within its component (unused for records without links).
+    local: Vec<u32>,
+}
+
+impl Components {
+    fn of(n: usize, links: &[Link]) -> Self {
+        // Union-find without member lists: only the components matter here. Each root is
+        // its component's smallest record, so components are numbered in order of it.
+        const UNLINKED: u32 = u32::MAX;
+        let mut parent = vec![UNLINKED; n];
+        let root = |parent: &mut [u32], mut x: u32| {
+            while parent[x as usize] != x {
+                let grandparent = parent[parent[x as usize] as usize];
+                parent[x as usize] = grandparent;
+                x = grandparent;
+            }
+            x
+        };
+        for link in links {
+            for x in [link.a, link.b] {
+                if parent[x as usize] == UNLINKED {
+                    parent[x as usize] = x;
+                }
+            }
+            let (ra, rb) = (root(&mut parent, link.a), root(&mut parent, link.b));
+            let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent[high as usize] = low;
+        }
+        // Every record's parent is smaller than itself (unions hang the larger root under
+        // the smaller, and halving only shortens paths), so in record order a parent's
+        // component is known before its children's: components are numbered in order of
+        // their smallest record.
+        let mut component_of = vec![UNLINKED; n];
+        let mut record_counts: Vec<usize> = Vec::new();
+        for (i, &p) in parent.iter().enumerate() {
+            let c = match p {
+                UNLINKED => continue,
+                p if p as usize == i => {
+                    record_counts.push(0);
+                    record_counts.len() as u32 - 1
+                }
+                p => component_of[p as usize],
+            };
+            record_counts[c as usize] += 1;
+            component_of[i] = c;
+        }
+        drop(parent);
+        let record_starts = starts(&record_counts);
+        let mut next = record_starts.clone();
+        let mut records = vec![0u32; record_starts.last().copied().unwrap_or(0)];
+        let mut local = vec![u32::MAX; n];
+        for i in 0..n as u32 {
+            let c = component_of[i as usize];
+            if c != UNLINKED {
+                let slot = &mut next[c as usize];
+                local[i as usize] = (*slot - record_starts[c as usize]) as u32;
+                records[*slot] = i;
+                *slot += 1;
+            }
+        }
+        let mut link_counts = vec![0usize; record_counts.len()];
+        for link in links {
+            link_counts[component_of[link.a as usize] as usize] += 1;
+        }
+        let position_starts = starts(&link_counts);
+        let mut next = position_starts.clone();
+        let mut positions = vec![0u32; links.len()];
+        for (p, link) in links.iter().enumerate() {
+            let slot = &mut next[component_of[link.a as usize] as usize];
+            positions[*slot] = p as u32;
+            *slot += 1;
+        }
+        Components {
+            records,
+            record_starts,
+            positions,
+            position_starts,
+            local,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.record_starts.len() - 1
+    }
+
+    /// Component `c`'s records and link positions.
+    fn get(&self, c: usize) -> (&[u32], &[u32]) {
+        (
+            &self.records[self.record_starts[c]..self.record_starts[c + 1]],
+            &self.positions[self.position_starts[c]..self.position_starts[c + 1]],
+        )
+    }
+}
+
+/// Running totals of `counts`, starting at zero, with the grand total last.
+fn starts(counts: &[usize]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(counts.len() + 1);
+    let mut total = 0;
+    starts.push(0);
+    for &count in counts {
+        total += count;
+        starts.push(total);
+    }
+    starts
+}
+
+/// What one worker made of the components it clustered.
+struct Merged<'a, G> {
+    global: GlobalMembers<'a, G>,
+    /// Scratch: a component's links in its own numbering.
+    local: Vec<Link>,
+    /// Each clustered record and the smallest record of its cluster.
+    cluster_of: Vec<(u32, u32)>,
+    /// Each link considered (by position) and its refusal, if refused.
+    decided: Vec<(usize, Option<Refusal>)>,
+}
+
+/// A guard over one component's records numbered `0..len`, asking `guard` in the records'
+/// own indices.
+struct GlobalMembers<'a, G> {
+    guard: G,
+    /// The component's records: local index to record index.
+    records: &'a [u32],
+    a: Vec<u32>,
+    b: Vec<u32>,
+}
+
+impl<G: MergeGuard> MergeGuard for GlobalMembers<'_, G> {
+    fn check(&mut self, link: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
+        let records = self.records;
+        let global = |local: &[u32], into: &mut Vec<u32>| {
+            into.clear();
+            into.extend(local.iter().map(|&k| records[k as usize]));
+        };
+        global(a, &mut self.a);
+        global(b, &mut self.b);
+        let link = Link {
+            a: records[link.a as usize],
+            b: records[link.b as usize],
+            ..*link
+        };
+        self.guard.check(&link, &self.a, &self.b)
     }
 }
 
@@ -327,5 +598,95 @@ mod tests {
             .map(|(a, b)| (a.len(), b.len()))
             .collect();
         assert_eq!(sizes, [(1, 1), (1, 1), (2, 2), (2, 1), (2, 3)]);
+    }
+
+    /// Refuses merges that would put a forbidden pair together, or grow a cluster past a
+    /// size: its verdict depends on the members, as a guard's must.
+    #[derive(Clone)]
+    struct Forbidding {
+        pairs: Vec<(u32, u32)>,
+        max_size: usize,
+    }
+    impl MergeGuard for Forbidding {
+        fn check(&mut self, _: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
+            let crosses = |&(x, y): &(u32, u32)| {
+                (a.contains(&x) && b.contains(&y)) || (a.contains(&y) && b.contains(&x))
+            };
+            if self.pairs.iter().any(crosses) {
+                return Err(Refusal::CannotLink);
+            }
+            if a.len() + b.len() > self.max_size {
+                return Err(Refusal::WeakSupport {
+                    // Which members were asked about, so that a guard asked about other
+                    // members (or in another order) records another refusal.
+                    mean_weight: f64::from(a[0] * 1000 + b[0]),
+                    pairs: a.len() * b.len(),
+                });
+            }
+            Ok(())
+        }
+    }
+
+    fn same_decisions(x: &Clustering, y: &Clustering) -> bool {
+        x.decisions.len() == y.decisions.len()
+            && x.decisions.iter().zip(&y.decisions).all(|(p, q)| {
+                (p.link.a, p.link.b, p.link.weight.to_bits(), &p.refusal)
+                    == (q.link.a, q.link.b, q.link.weight.to_bits(), &q.refusal)
+            })
+    }
+
+    #[test]
+    fn components_in_parallel_cluster_like_one_pass() {
+        // Two components and a lone record: {0,1,2,3} (0 and 3 kept apart) and {4,5}.
+        let links = vec![
+            link(0, 1, 9.0),
+            link(1, 2, 8.0),
+            link(2, 3, 7.0),
+            link(5, 4, 6.0),
+            link(0, 3, 5.0),
+        ];
+        let guard = || Forbidding {
+            pairs: vec![(0, 3)],
+            max_size: usize::MAX,
+        };
+        let one = cluster(7, links.clone(), 0.0, &mut guard());
+        let parallel = cluster_in_parallel(7, links, 0.0, guard);
+        assert_eq!(parallel.cluster_of, [0, 0, 0, 3, 4, 4, 6]);
+        assert_eq!(parallel.cluster_of, one.cluster_of);
+        assert!(same_decisions(&parallel, &one));
+        let refused: Vec<(u32, u32)> = parallel
+            .decisions
+            .iter()
+            .filter(|d| d.refusal.is_some())
+            .map(|d| (d.link.a, d.link.b))
+            .collect();
+        assert_eq!(refused, [(2, 3), (0, 3)]);
+    }
+
+    proptest::proptest! {
+        /// Clustering component by component, on any number of threads, gives what one
+        /// pass over all links gives: the same clusters and the same decisions in the same
+        /// order, refusals included.
+        #[test]
+        fn clustering_components_in_parallel_changes_nothing(
+            n in 1usize..40,
+            raw in proptest::collection::vec((0u32..40, 0u32..40, -2i8..6), 0..90),
+            forbidden in proptest::collection::vec((0u32..40, 0u32..40), 0..6),
+            max_size in 2usize..8,
+            threads in 1usize..4,
+        ) {
+            // Few distinct weights, so that ties are common; some below the threshold,
+            // some records linked to themselves, some links written backwards.
+            let links: Vec<Link> = raw
+                .iter()
+                .map(|&(a, b, w)| link(a % n as u32, b % n as u32, f64::from(w)))
+                .collect();
+            let guard = || Forbidding { pairs: forbidden.clone(), max_size };
+            let one = cluster(n, links.clone(), 0.0, &mut guard());
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let parallel = pool.install(|| cluster_in_parallel(n, links, 0.0, guard));
+            proptest::prop_assert_eq!(&parallel.cluster_of, &one.cluster_of);
+            proptest::prop_assert!(same_decisions(&parallel, &one));
+        }
     }
 }

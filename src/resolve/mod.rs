@@ -13,7 +13,7 @@ pub use explain::{ClusterExplanation, ComparisonStep, LinkExplanation, PairExpla
 pub use model::{MatchModel, MODEL_FORMAT};
 
 use crate::block::{candidate_pairs, BlockingReport, BlockingRule, LinkMode};
-use crate::cluster::{cluster, Decision, Link, MergeGuard, Refusal};
+use crate::cluster::{cluster_in_parallel, Decision, Link, MergeGuard, Refusal};
 use crate::compare::features::{FeatureBuilder, KeySpace, RecordFeatures};
 use crate::compare::similarity::{jaro_winkler_from, within_one_edit};
 use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
@@ -730,14 +730,14 @@ impl Resolver {
             .iter()
             .filter_map(|(a, b)| Some((position(a)?, position(b)?)))
             .collect();
-        let mut guard = Guard {
+        let guard = || Guard {
             features: &features,
             comparator: &comparator,
             scorer: &scorer,
             cannot_link: &cannot_link,
             min_weight,
         };
-        let clustering = cluster(features.len(), links, min_weight, &mut guard);
+        let clustering = cluster_in_parallel(features.len(), links, min_weight, guard);
         observer.stage_started(Stage::AssignIds);
         let customer_ids = customer_ids(&references, &observed, &clustering.cluster_of);
         observer.stage_started(Stage::Done);
