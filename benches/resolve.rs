@@ -1,5 +1,6 @@
 //! Batch resolution: end to end on FEBRL (normalise, block, train, score, cluster), the
-//! string comparators of the pair loop, EM training on pattern counts, and end to end on a
+//! string comparators of the pair loop, EM training on pattern counts, profiles built from a
+//! resolution (first run, and again over the first run's ID registry), and end to end on a
 //! generated file of any size.
 //!
 //! `cargo bench --bench resolve`. The generated-data benchmark runs only when
@@ -14,9 +15,13 @@ use std::hint::black_box;
 use std::io::BufReader;
 use std::path::Path;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 use customer360::adapters::csv::{read_records, CsvOptions};
 use customer360::compare::similarity::{jaro_winkler, within_one_edit};
+use customer360::profile::{IdRegistry, ProfileBuilder};
 use customer360::score::Pattern;
 use customer360::{LinkMode, MatchModel, Resolver, SourceRecord};
 
@@ -114,6 +119,47 @@ fn em(c: &mut Criterion) {
     });
 }
 
+/// Profiles from a resolution: IDs from a new registry, and again from the registry the
+/// first run left (the usual case for a nightly batch), then every customer's records merged.
+fn profiles_of(g: &mut BenchmarkGroup<'_, WallTime>, label: &str, records: &[SourceRecord]) {
+    let resolution = Resolver::builder()
+        .build()
+        .expect("config")
+        .resolve(records)
+        .expect("resolves");
+    let builder = ProfileBuilder::default();
+    let mut first_run = IdRegistry::default();
+    builder.build(&resolution, records, &mut first_run);
+    g.throughput(Throughput::Elements(records.len() as u64));
+    g.bench_function(BenchmarkId::new("first_run", label), |b| {
+        b.iter(|| builder.build(&resolution, records, &mut IdRegistry::default()))
+    });
+    g.bench_function(BenchmarkId::new("next_run", label), |b| {
+        b.iter_batched(
+            || first_run.clone(),
+            |mut registry| builder.build(&resolution, records, &mut registry),
+            BatchSize::LargeInput,
+        )
+    });
+}
+
+fn profiles(c: &mut Criterion) {
+    let mut g = c.benchmark_group("profiles");
+    g.sample_size(10);
+    profiles_of(&mut g, "febrl3_5000", &read("dataset3.csv", "febrl3"));
+    if let Ok(path) = std::env::var("CUSTOMER360_BENCH_DATA") {
+        let records: Vec<SourceRecord> = read_records(
+            BufReader::new(File::open(&path).expect("CUSTOMER360_BENCH_DATA is a readable CSV")),
+            &CsvOptions::new("input"),
+        )
+        .expect("a header")
+        .filter_map(Result::ok)
+        .collect();
+        profiles_of(&mut g, &format!("generated_{}", records.len()), &records);
+    }
+    g.finish();
+}
+
 /// End to end on generated data, from the CSV file to customer IDs (read, normalise, block,
 /// train, score, cluster), when `CUSTOMER360_BENCH_DATA` names the file.
 fn generated(c: &mut Criterion) {
@@ -145,5 +191,5 @@ fn generated(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, febrl, comparators, em, generated);
+criterion_group!(benches, febrl, comparators, em, profiles, generated);
 criterion_main!(benches);

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::ids::{IdRegistry, Member};
 use super::survivorship::{tie_break, MergePolicy, Observation, Survivorship};
 use super::{MergedField, Profile, Provenance, SurvivingValue};
@@ -70,8 +72,9 @@ impl ProfileBuilder {
             })
             .collect();
         let ids = registry.assign(clusters);
+        // Customers are independent: merged in parallel, then put in ID order.
         let mut profiles: Vec<Profile> = customers
-            .iter()
+            .par_iter()
             .zip(ids)
             .map(|((_, refs), id)| {
                 let members: Vec<&SourceRecord> =
@@ -79,7 +82,7 @@ impl ProfileBuilder {
                 self.merge(id, &members)
             })
             .collect();
-        profiles.sort_by(|a, b| a.id.cmp(&b.id));
+        profiles.par_sort_by(|a, b| a.id.cmp(&b.id));
         profiles
     }
 

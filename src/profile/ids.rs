@@ -209,21 +209,22 @@ impl IdRegistry {
         // Work in a canonical cluster order so that the result does not depend on the order
         // clusters arrive in; map back at the end.
         let mut order: Vec<usize> = (0..clusters.len()).collect();
-        let smallest = |c: &Vec<Member>| c.iter().map(|m| m.0.clone()).min();
-        order.sort_by_key(|&i| smallest(&clusters[i]));
+        order.sort_by_key(|&i| clusters[i].iter().map(|m| &m.0).min());
 
         // Each earlier ID's home: the cluster holding its anchor, else its oldest record.
-        let mut cluster_of: BTreeMap<&RecordRef, usize> = BTreeMap::new();
-        for (c, members) in clusters.iter().enumerate() {
-            for m in members {
-                cluster_of.insert(&m.0, c);
-            }
-        }
         let mut previous: BTreeMap<CustomerId, Vec<&Member>> = BTreeMap::new();
         for members in &clusters {
             for m in members {
                 if let Some(id) = self.records.get(&m.0) {
                     previous.entry(id.clone()).or_default().push(m);
+                }
+            }
+        }
+        let mut cluster_of: BTreeMap<&RecordRef, usize> = BTreeMap::new();
+        if !previous.is_empty() {
+            for (c, members) in clusters.iter().enumerate() {
+                for m in members {
+                    cluster_of.insert(&m.0, c);
                 }
             }
         }
@@ -244,6 +245,13 @@ impl IdRegistry {
             }
         }
 
+        // Each cluster's homed IDs, in ID order (looked up per cluster below; filtering
+        // `home` there instead made a run over a registry of n customers quadratic).
+        let mut homed_in: Vec<Vec<&CustomerId>> = vec![Vec::new(); clusters.len()];
+        for (id, &c) in &home {
+            homed_in[c].push(id);
+        }
+
         let mut assigned: Vec<Option<CustomerId>> = vec![None; clusters.len()];
         let mut in_use: BTreeSet<CustomerId> = BTreeSet::new();
         let mut events = Vec::new();
@@ -252,11 +260,7 @@ impl IdRegistry {
             let Some(anchor_member) = anchor(members) else {
                 continue;
             };
-            let mut homed: Vec<&CustomerId> = home
-                .iter()
-                .filter(|(_, &h)| h == c)
-                .map(|(id, _)| id)
-                .collect();
+            let mut homed = std::mem::take(&mut homed_in[c]);
             homed.sort_by_key(|id| {
                 self.ids
                     .get(*id)
