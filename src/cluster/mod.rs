@@ -5,6 +5,10 @@
 //! Plain connected components (what Splink does) chain unrelated people into one cluster
 //! through a single false link: a shared family e-mail, a placeholder phone. Here a link only
 //! joins two clusters when the guard agrees, and the guard sees every member of both.
+//!
+//! Nothing a guard sees crosses a connected component of the links, so batch resolution
+//! clusters the components in parallel ([`cluster_in_parallel`]) with the same result as one
+//! pass over every link ([`cluster`]).
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
