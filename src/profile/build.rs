@@ -60,27 +60,31 @@ impl ProfileBuilder {
         records: &[SourceRecord],
         registry: &mut IdRegistry,
     ) -> Vec<Profile> {
-        let by_ref: BTreeMap<RecordRef, &SourceRecord> =
-            records.iter().map(|r| (r.reference(), r)).collect();
-        let customers = resolution.customers();
-        let clusters: Vec<Vec<Member>> = customers
+        // Looked up by borrowed source and key: no reference is cloned to find a record.
+        let by_ref: hashbrown::HashMap<(&str, &str), &SourceRecord> = records
             .iter()
-            .map(|(_, refs)| {
-                refs.iter()
-                    .map(|r| (r.clone(), by_ref.get(r).and_then(|s| s.observed_at)))
-                    .collect()
-            })
+            .map(|r| ((r.source.as_str(), r.key.as_str()), r))
             .collect();
+        let find = |r: &RecordRef| by_ref.get(&(r.source.as_str(), r.key.as_str())).copied();
+        let customers = resolution.customers();
+        // Each customer's records, and its members as the registry sees them.
+        let (members, clusters): (Vec<Vec<&SourceRecord>>, Vec<Vec<Member>>) = customers
+            .par_iter()
+            .map(|(_, refs)| {
+                let members = refs.iter().filter_map(&find).collect();
+                let cluster = refs
+                    .iter()
+                    .map(|r| (r.clone(), find(r).and_then(|s| s.observed_at)))
+                    .collect();
+                (members, cluster)
+            })
+            .unzip();
         let ids = registry.assign(clusters);
         // Customers are independent: merged in parallel, then put in ID order.
-        let mut profiles: Vec<Profile> = customers
+        let mut profiles: Vec<Profile> = members
             .par_iter()
             .zip(ids)
-            .map(|((_, refs), id)| {
-                let members: Vec<&SourceRecord> =
-                    refs.iter().filter_map(|r| by_ref.get(r).copied()).collect();
-                self.merge(id, &members)
-            })
+            .map(|(members, id)| self.merge(id, members))
             .collect();
         profiles.par_sort_by(|a, b| a.id.cmp(&b.id));
         profiles
