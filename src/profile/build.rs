@@ -71,11 +71,13 @@ impl ProfileBuilder {
         let (members, clusters): (Vec<Vec<&SourceRecord>>, Vec<Vec<Member>>) = customers
             .par_iter()
             .map(|(_, refs)| {
-                let members = refs.iter().filter_map(&find).collect();
-                let cluster = refs
-                    .iter()
-                    .map(|r| (r.clone(), find(r).and_then(|s| s.observed_at)))
-                    .collect();
+                let mut members = Vec::with_capacity(refs.len());
+                let mut cluster = Vec::with_capacity(refs.len());
+                for r in refs {
+                    let record = find(r);
+                    members.extend(record);
+                    cluster.push((r.clone(), record.and_then(|s| s.observed_at)));
+                }
                 (members, cluster)
             })
             .unzip();
