@@ -145,7 +145,8 @@ pub(crate) fn cluster(
     min_weight: f64,
     guard: &mut impl MergeGuard,
 ) -> Clustering {
-    strongest_first(&mut links, min_weight, |links| links.sort_by(by_strength));
+    keep_strong_links(&mut links, min_weight);
+    links.sort_by(by_strength);
     let (cluster_of, decided) = merge_in_order(n, &links, guard);
     Clustering {
         cluster_of,
@@ -165,9 +166,8 @@ pub(crate) fn cluster_in_parallel<G: MergeGuard + Send>(
     min_weight: f64,
     make_guard: impl Fn() -> G + Sync,
 ) -> Clustering {
-    strongest_first(&mut links, min_weight, |links| {
-        links.par_sort_by(by_strength)
-    });
+    keep_strong_links(&mut links, min_weight);
+    links.par_sort_by(by_strength);
     let components = Components::of(n, &links);
     let merged: Vec<Merged<'_, G>> = (0..components.len())
         .into_par_iter()
@@ -238,15 +238,14 @@ pub(crate) fn cluster_in_parallel<G: MergeGuard + Send>(
 }
 
 /// Keep the links at or above `min_weight` between two different records, each with its
-/// smaller index first, and `sort` them [strongest first](by_strength).
-fn strongest_first(links: &mut Vec<Link>, min_weight: f64, sort: impl FnOnce(&mut [Link])) {
+/// smaller index first (to be sorted [strongest first](by_strength)).
+fn keep_strong_links(links: &mut Vec<Link>, min_weight: f64) {
     links.retain(|l| l.weight >= min_weight && l.a != l.b);
     for l in links.iter_mut() {
         if l.a > l.b {
             std::mem::swap(&mut l.a, &mut l.b);
         }
     }
-    sort(links);
 }
 
 /// Strongest first, ties by record indices.
