@@ -1,18 +1,23 @@
-//! Governance micro-benchmarks: the free-text scanner per note, and a governed 360 view
-//! of a customer with many notes.
+//! Governance benchmarks: the free-text scanner per note, a governed 360 view of a customer
+//! with many notes, and erasure from the batch state of FEBRL3 (one customer; a hundred one
+//! by one; a hundred at once).
 //!
 //! `cargo bench --bench govern`.
 
+use std::fs::File;
 use std::hint::black_box;
+use std::path::Path;
 
 use chrono::{TimeZone, Utc};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use customer360::adapters::csv::{read_records, CsvOptions};
 use customer360::govern::{
-    Catalogue, Decision, FreeTextScrubber, Governor, HostKey, MaskStyle, MemoryAuditSink,
-    Requester, Sensitivity, TablePolicy,
+    BatchState, Catalogue, Decision, Erasable, FreeTextScrubber, Governor, HostKey, MaskStyle,
+    MemoryAuditSink, Requester, Sensitivity, SuppressionList, TablePolicy,
 };
 use customer360::profile::ProfileBuilder;
 use customer360::view::{Customer360, ViewContext};
+use customer360::Resolver;
 use customer360::{Channel, CustomerId, Interaction, Note, PersonName, SourceRecord};
 
 const CLEAN: &str = "Customer called about the delayed parcel from order 88123, was told it \
@@ -90,5 +95,84 @@ fn governed_view(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, scanner, governed_view);
+/// Erasure from the state a batch run leaves (records, profiles, registry): each erasure
+/// passes over the state a few times, and many at once pass over it once.
+fn erasure(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/febrl/dataset3.csv");
+    let records: Vec<SourceRecord> = read_records(
+        File::open(path).expect("FEBRL data"),
+        &CsvOptions::new("febrl3"),
+    )
+    .expect("a header")
+    .map(|r| r.expect("a well-formed row"))
+    .collect();
+    let resolver = Resolver::builder().build().expect("config");
+    let state =
+        BatchState::resolve(records, &resolver, ProfileBuilder::default()).expect("resolves");
+    let step = (state.profiles.len() / 100).max(1);
+    let doomed: Vec<CustomerId> = state
+        .profiles
+        .iter()
+        .step_by(step)
+        .take(100)
+        .map(|p| p.id.clone())
+        .collect();
+    let who = Requester::new(
+        "dpo",
+        "privacy",
+        "legal",
+        Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),
+    );
+    let fresh = || {
+        let key = HostKey::new(b"benchmark host key, 32 bytes....".to_vec()).unwrap();
+        (
+            state.clone(),
+            SuppressionList::new(key),
+            MemoryAuditSink::default(),
+        )
+    };
+    let mut g = c.benchmark_group("erasure");
+    g.sample_size(10);
+    g.bench_function("febrl3/one_customer", |b| {
+        b.iter_batched(
+            fresh,
+            |(mut state, mut list, mut sink)| {
+                state
+                    .erase_customer(&doomed[0], &who, "request", &mut list, &mut sink)
+                    .unwrap()
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.throughput(Throughput::Elements(doomed.len() as u64));
+    g.bench_function("febrl3/hundred_one_by_one", |b| {
+        b.iter_batched(
+            fresh,
+            |(mut state, mut list, mut sink)| {
+                for c in &doomed {
+                    state
+                        .erase_customer(c, &who, "request", &mut list, &mut sink)
+                        .unwrap();
+                }
+                state
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("febrl3/hundred_at_once", |b| {
+        b.iter_batched(
+            fresh,
+            |(mut state, mut list, mut sink)| {
+                state
+                    .erase_customers(&doomed, &who, "request", &mut list, &mut sink)
+                    .unwrap();
+                state
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, scanner, governed_view, erasure);
 criterion_main!(benches);

@@ -1,15 +1,17 @@
 //! Issue 8, item 1, for erasure: random sequences of {add records, erase a customer, erase a
 //! record, rebuild} on a [`BatchState`], checked after every step against a reference that
-//! is just the set of records added minus the records erased.
+//! is just the set of records added minus the records erased; and erasing many customers at
+//! once checked against erasing them one by one.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, TimeZone, Utc};
 use customer360::govern::{
-    BatchState, Erasable, HostKey, MemoryAuditSink, Requester, SuppressionList, SuppressionPolicy,
+    AuditError, AuditEvent, AuditSink, BatchState, Erasable, ErasureReport, GovernError, HostKey,
+    MemoryAuditSink, Requester, SuppressionList, SuppressionPolicy,
 };
-use customer360::profile::ProfileBuilder;
-use customer360::{Note, PersonName, RecordRef, Resolver, SourceRecord};
+use customer360::profile::{LineageEvent, ProfileBuilder};
+use customer360::{CustomerId, Note, PersonName, RecordRef, Resolver, SourceRecord};
 use proptest::prelude::*;
 
 fn now() -> DateTime<Utc> {
@@ -218,6 +220,113 @@ proptest! {
                     }
                 }
             }
+        }
+    }
+}
+
+/// A sink that takes `left` events and then fails.
+struct FailingSink {
+    inner: MemoryAuditSink,
+    left: usize,
+}
+
+impl AuditSink for FailingSink {
+    fn append(&mut self, event: AuditEvent) -> Result<(), AuditError> {
+        if self.left == 0 {
+            return Err(AuditError::Serialise("the test sink is full".into()));
+        }
+        self.left -= 1;
+        self.inner.append(event)
+    }
+}
+
+/// The state's records, profiles and registry, serialised.
+fn state_json(state: &BatchState) -> String {
+    serde_json::to_string(&(&state.records, &state.profiles, &state.registry)).unwrap()
+}
+
+/// A report without [`ErasureReport::rebuild_required`], which one by one tells the state
+/// after each erasure and all at once the state after all of them.
+fn without_flag(r: &ErasureReport) -> String {
+    serde_json::to_string(&(&r.records, &r.fields, r.values, &r.customers)).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn erasing_many_customers_at_once_is_erasing_them_one_by_one(
+        people in proptest::collection::vec(person(), 2..5),
+        first_run in 0usize..10,
+        picks in proptest::collection::vec(any::<usize>(), 1..7),
+        fail_after in proptest::option::of(0usize..7),
+    ) {
+        // Two runs, so that customers merge and leave aliases behind.
+        let pool: Vec<SourceRecord> = (0..3)
+            .flat_map(|j| people.iter().enumerate().filter(move |(_, p)| j < p.records.len()).map(move |(i, p)| record_of(p, i, j)))
+            .collect();
+        let resolver = Resolver::builder().build().unwrap();
+        let first = pool[..first_run.min(pool.len())].to_vec();
+        let mut state = BatchState::resolve(first, &resolver, ProfileBuilder::default()).unwrap();
+        state.records = pool.clone();
+        state.rebuild(&resolver).unwrap();
+
+        // Current IDs, aliases of them, and an ID never issued; picked with repeats.
+        let mut candidates: Vec<CustomerId> = state.profiles.iter().map(|p| p.id.clone()).collect();
+        for e in state.registry.events() {
+            if let LineageEvent::Merged { absorbed, .. } = e {
+                candidates.extend(absorbed.iter().cloned());
+            }
+        }
+        candidates.push(CustomerId("Cnever-issued".into()));
+        let doomed: Vec<CustomerId> = picks.iter().map(|i| candidates[i % candidates.len()].clone()).collect();
+        let key = || HostKey::new(b"sequence test key, 32 bytes long".to_vec()).unwrap();
+        let who = Requester::new("dpo", "privacy", "legal", now());
+
+        // One by one, keeping the state after each.
+        let mut one = state.clone();
+        let (mut one_list, mut one_audit) = (SuppressionList::new(key()), MemoryAuditSink::default());
+        let mut one_reports = Vec::new();
+        let mut after = vec![(state_json(&one), one_audit.clone(), one_list.entries_json())];
+        for c in &doomed {
+            one_reports.push(one.erase_customer(c, &who, "request", &mut one_list, &mut one_audit).unwrap());
+            after.push((state_json(&one), one_audit.clone(), one_list.entries_json()));
+        }
+
+        // All at once.
+        let mut many = state.clone();
+        let (mut many_list, mut many_audit) = (SuppressionList::new(key()), MemoryAuditSink::default());
+        let many_reports = many.erase_customers(&doomed, &who, "request", &mut many_list, &mut many_audit).unwrap();
+        prop_assert_eq!(state_json(&many), state_json(&one));
+        prop_assert_eq!(many_audit.events(), one_audit.events());
+        prop_assert_eq!(many_list.entries_json(), one_list.entries_json());
+        prop_assert_eq!(many_reports.len(), doomed.len());
+        for (m, o) in many_reports.iter().zip(&one_reports) {
+            prop_assert_eq!(without_flag(m), without_flag(o));
+            prop_assert_eq!(m.rebuild_required, one_reports.last().unwrap().rebuild_required);
+        }
+
+        // A sink that fails part-way: the customers it took events for are erased, as one by
+        // one, and the error says how many.
+        if let Some(k) = fail_after {
+            let mut cut = state.clone();
+            let mut cut_list = SuppressionList::new(key());
+            let mut sink = FailingSink { inner: MemoryAuditSink::default(), left: k };
+            let result = cut.erase_customers(&doomed, &who, "request", &mut cut_list, &mut sink);
+            let erased = k.min(doomed.len());
+            match result {
+                Ok(reports) => prop_assert!(k >= doomed.len() && reports.len() == doomed.len()),
+                Err(GovernError::Audit(_)) => prop_assert_eq!(k, 0),
+                Err(GovernError::ErasureInterrupted { erased: e, requested, .. }) => {
+                    prop_assert_eq!((e, requested), (k, doomed.len()));
+                    prop_assert!(k > 0 && k < doomed.len());
+                }
+                Err(e) => prop_assert!(false, "unexpected error: {}", e),
+            }
+            let (json, audit, entries) = &after[erased];
+            prop_assert_eq!(&state_json(&cut), json);
+            prop_assert_eq!(sink.inner.events(), audit.events());
+            prop_assert_eq!(&cut_list.entries_json(), entries);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Erasure (the right to be forgotten) and the suppression list that remembers, by keyed
 //! hashes only, whom not to take in again.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,11 +17,19 @@ use crate::profile::{IdRegistry, Profile, ProfileBuilder};
 use crate::resolve::{CustomerId, Resolution, Resolver};
 
 /// State that holds customer data and can forget it: the batch state ([`BatchState`]) now, a
-/// real-time profile store later. Erasure needs only these four operations;
-/// [`Erasable::erase_customer`] and [`Erasable::erase_record`] are built on them.
+/// real-time profile store later. Erasure needs only the five required operations;
+/// [`Erasable::erase_customer`], [`Erasable::erase_customers`] and [`Erasable::erase_record`]
+/// are built on them. The operations on many items at once have one-by-one defaults; a store
+/// that can serve many in one pass overrides them, so that erasing many customers at once
+/// costs one pass over the store instead of one per customer.
 pub trait Erasable {
     /// The records of a customer (an ID or an alias of one), sorted.
     fn records_of(&self, customer: &CustomerId) -> Vec<RecordRef>;
+
+    /// [`records_of`](Self::records_of) for each of `customers`, in the same order.
+    fn records_of_each(&self, customers: &[CustomerId]) -> Vec<Vec<RecordRef>> {
+        customers.iter().map(|c| self.records_of(c)).collect()
+    }
 
     /// The customer a record belongs to, if known.
     fn customer_of(&self, record: &RecordRef) -> Option<CustomerId>;
@@ -29,10 +37,24 @@ pub trait Erasable {
     /// A record, if held.
     fn record(&self, record: &RecordRef) -> Option<SourceRecord>;
 
+    /// [`record`](Self::record) for each of `records`, in the same order.
+    fn find_records(&self, records: &[RecordRef]) -> Vec<Option<SourceRecord>> {
+        records.iter().map(|r| self.record(r)).collect()
+    }
+
     /// Remove a record and everything derived from it that names it (index entries, ID
     /// assignments); `tombstone` replaces its reference where a reference must stay.
     /// Returns the removed record.
     fn remove_record(&mut self, record: &RecordRef, tombstone: &RecordRef) -> Option<SourceRecord>;
+
+    /// [`remove_record`](Self::remove_record) for each `(record, tombstone)` in turn, leaving
+    /// the store as removing them one by one would. Returns the records removed.
+    fn remove_records(&mut self, removals: &[(RecordRef, RecordRef)]) -> Vec<SourceRecord> {
+        removals
+            .iter()
+            .filter_map(|(record, tombstone)| self.remove_record(record, tombstone))
+            .collect()
+    }
 
     /// Bring derived data (profiles, views, matching indexes) up to date after records of
     /// `customers` were removed. Returns whether a full re-resolution is still needed.
@@ -50,15 +72,68 @@ pub trait Erasable {
         sink: &mut dyn AuditSink,
     ) -> Result<ErasureReport, GovernError> {
         let records = self.records_of(customer);
-        erase(
+        let mut reports = erase(
             self,
-            records,
-            Some(customer.clone()),
+            vec![(Some(customer.clone()), records)],
             who,
             reason,
             suppression,
             sink,
-        )
+        )?;
+        Ok(reports.remove(0))
+    }
+
+    /// Erase many customers, as [`erase_customer`](Self::erase_customer) would one after
+    /// the other (one audit event and one suppression entry each, in the order given; a
+    /// customer named twice, or an alias of one named before, is erased once), but with
+    /// derived data brought up to date once, at the end: a store that overrides the
+    /// operations on many items erases them all in one pass. Returns one report per
+    /// customer, in the order given; each report's
+    /// [`rebuild_required`](ErasureReport::rebuild_required) tells the state after all of
+    /// them.
+    ///
+    /// Every customer's event is written before anything is erased. If the sink fails,
+    /// the customers whose events it took are erased (so the trail never names an erasure
+    /// that did not happen) and [`GovernError::ErasureInterrupted`] says how many; with none
+    /// erased it is [`GovernError::Audit`], as for one customer.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use customer360::govern::{BatchState, Erasable, HostKey, MemoryAuditSink, Requester, SuppressionList};
+    /// use customer360::profile::ProfileBuilder;
+    /// use customer360::{PersonName, Resolver, SourceRecord};
+    ///
+    /// let person = |key: &str, given: &str, family: &str| {
+    ///     SourceRecord::new("crm", key).name(PersonName::from_parts(given, family))
+    ///         .email(format!("{given}.{family}@mail-example.com"))
+    /// };
+    /// let records = vec![person("1", "Ann", "Lee"), person("2", "Bo", "Kim"), person("3", "Cy", "Ng")];
+    /// let resolver = Resolver::builder().build()?;
+    /// let mut state = BatchState::resolve(records, &resolver, ProfileBuilder::default())?;
+    /// let id = |i: usize| state.registry.id_of(&state.records[i].reference()).cloned().unwrap();
+    /// let doomed = [id(0), id(2)];
+    ///
+    /// let mut list = SuppressionList::new(HostKey::new(b"host secret, 16+ bytes".to_vec())?);
+    /// let mut audit = MemoryAuditSink::default();
+    /// let who = Requester::new("dpo", "privacy", "legal", Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap());
+    /// let reports = state.erase_customers(&doomed, &who, "requests 14 and 15", &mut list, &mut audit)?;
+    /// assert_eq!(reports.len(), 2);
+    /// assert_eq!(audit.events().len(), 2);
+    /// assert_eq!(state.records.len(), 1);
+    /// assert_eq!(state.profiles.len(), 1);
+    /// # Ok::<(), customer360::Error>(())
+    /// ```
+    fn erase_customers(
+        &mut self,
+        customers: &[CustomerId],
+        who: &Requester,
+        reason: &str,
+        suppression: &mut SuppressionList,
+        sink: &mut dyn AuditSink,
+    ) -> Result<Vec<ErasureReport>, GovernError> {
+        let records = self.records_of_each(customers);
+        let groups = customers.iter().cloned().map(Some).zip(records).collect();
+        erase(self, groups, who, reason, suppression, sink)
     }
 
     /// Erase one record (for example a source that must not be kept). Its customer's
@@ -71,15 +146,15 @@ pub trait Erasable {
         suppression: &mut SuppressionList,
         sink: &mut dyn AuditSink,
     ) -> Result<ErasureReport, GovernError> {
-        erase(
+        let mut reports = erase(
             self,
-            vec![record.clone()],
-            None,
+            vec![(None, vec![record.clone()])],
             who,
             reason,
             suppression,
             sink,
-        )
+        )?;
+        Ok(reports.remove(0))
     }
 }
 
@@ -113,64 +188,129 @@ fn tombstone(record: &RecordRef, key: &HostKey) -> RecordRef {
     }
 }
 
+/// One erasure request whose audit event was written: what is erased for it.
+struct Audited {
+    customer: Option<CustomerId>,
+    held: Vec<SourceRecord>,
+    tokens: Vec<RecordToken>,
+    fields: Vec<FieldPath>,
+    values: usize,
+}
+
+/// Erase each group of records (a customer's, or one record), in order: an audit event and
+/// a suppression entry per group, then every record removed and derived data refreshed once.
+/// Returns one report per group.
 fn erase<E: Erasable + ?Sized>(
     store: &mut E,
-    records: Vec<RecordRef>,
-    customer: Option<CustomerId>,
+    groups: Vec<(Option<CustomerId>, Vec<RecordRef>)>,
     who: &Requester,
     reason: &str,
     suppression: &mut SuppressionList,
     sink: &mut dyn AuditSink,
-) -> Result<ErasureReport, GovernError> {
-    let held: Vec<SourceRecord> = records.iter().filter_map(|r| store.record(r)).collect();
-    let mut fields: BTreeSet<FieldPath> = BTreeSet::new();
-    let mut values = 0;
-    for r in &held {
-        let mut copy = r.clone();
-        for path in r.present_fields() {
-            values += take_field(&mut copy, &path).len();
-            fields.insert(path);
+) -> Result<Vec<ErasureReport>, GovernError> {
+    let requested = groups.len();
+    // A record an earlier group names is erased there; one by one, a later group would no
+    // longer find it.
+    let mut named: BTreeSet<RecordRef> = BTreeSet::new();
+    let groups: Vec<(Option<CustomerId>, Vec<RecordRef>)> = groups
+        .into_iter()
+        .map(|(customer, records)| {
+            let records = records
+                .into_iter()
+                .filter(|r| named.insert(r.clone()))
+                .collect();
+            (customer, records)
+        })
+        .collect();
+    let all: Vec<RecordRef> = groups.iter().flat_map(|(_, r)| r.iter().cloned()).collect();
+    let mut found = store.find_records(&all).into_iter();
+
+    let mut audited: Vec<Audited> = Vec::with_capacity(groups.len());
+    let mut failure = None;
+    for (customer, records) in groups {
+        let held: Vec<SourceRecord> = found.by_ref().take(records.len()).flatten().collect();
+        let mut fields: BTreeSet<FieldPath> = BTreeSet::new();
+        let mut values = 0;
+        for r in &held {
+            let mut copy = r.clone();
+            for path in r.present_fields() {
+                values += take_field(&mut copy, &path).len();
+                fields.insert(path);
+            }
+        }
+        let tokens: Vec<RecordToken> = held
+            .iter()
+            .map(|r| RecordToken::of(&r.reference(), &suppression.key))
+            .collect();
+        let fields: Vec<FieldPath> = fields.into_iter().collect();
+        let mut event = AuditEvent::new(
+            who.at,
+            who.actor.clone(),
+            AuditKind::Erasure {
+                fields: fields.clone(),
+                records: held.len(),
+                values,
+            },
+        )
+        .purpose(who.purpose.clone())
+        .reason(reason)
+        .records(tokens.clone());
+        if let Some(c) = &customer {
+            event = event.customer(c.clone());
+        }
+        if let Err(e) = sink.append(event) {
+            failure = Some(e);
+            break;
+        }
+        audited.push(Audited {
+            customer,
+            held,
+            tokens,
+            fields,
+            values,
+        });
+    }
+    if audited.is_empty() {
+        if let Some(e) = failure {
+            return Err(e.into());
         }
     }
-    let tokens: Vec<RecordToken> = held
-        .iter()
-        .map(|r| RecordToken::of(&r.reference(), &suppression.key))
-        .collect();
-    let fields: Vec<FieldPath> = fields.into_iter().collect();
-    let mut event = AuditEvent::new(
-        who.at,
-        who.actor.clone(),
-        AuditKind::Erasure {
-            fields: fields.clone(),
-            records: held.len(),
-            values,
-        },
-    )
-    .purpose(who.purpose.clone())
-    .reason(reason)
-    .records(tokens.clone());
-    if let Some(c) = &customer {
-        event = event.customer(c.clone());
-    }
-    sink.append(event)?;
 
-    suppression.remember(&held, who.at);
-    let mut customers: BTreeSet<CustomerId> = customer.into_iter().collect();
-    for r in &held {
-        let reference = r.reference();
-        let stone = tombstone(&reference, &suppression.key);
-        customers.extend(store.customer_of(&reference));
-        store.remove_record(&reference, &stone);
+    let mut removals: Vec<(RecordRef, RecordRef)> = Vec::new();
+    let mut changed: Vec<BTreeSet<CustomerId>> = Vec::with_capacity(audited.len());
+    for a in &audited {
+        suppression.remember(&a.held, who.at);
+        let mut customers: BTreeSet<CustomerId> = a.customer.iter().cloned().collect();
+        for r in &a.held {
+            let reference = r.reference();
+            customers.extend(store.customer_of(&reference));
+            let stone = tombstone(&reference, &suppression.key);
+            removals.push((reference, stone));
+        }
+        changed.push(customers);
     }
-    let customers: Vec<CustomerId> = customers.into_iter().collect();
-    let rebuild_required = store.refresh(&customers);
-    Ok(ErasureReport {
-        records: tokens,
-        fields,
-        values,
-        customers,
-        rebuild_required,
-    })
+    store.remove_records(&removals);
+    let all_changed: BTreeSet<&CustomerId> = changed.iter().flatten().collect();
+    let all_changed: Vec<CustomerId> = all_changed.into_iter().cloned().collect();
+    let rebuild_required = store.refresh(&all_changed);
+    if let Some(source) = failure {
+        return Err(GovernError::ErasureInterrupted {
+            erased: audited.len(),
+            requested,
+            source,
+        });
+    }
+    Ok(audited
+        .into_iter()
+        .zip(changed)
+        .map(|(a, customers)| ErasureReport {
+            records: a.tokens,
+            fields: a.fields,
+            values: a.values,
+            customers: customers.into_iter().collect(),
+            rebuild_required,
+        })
+        .collect())
 }
 
 /// The batch state a host holds between runs: source records, profiles, the ID registry
@@ -209,7 +349,7 @@ fn erase<E: Erasable + ?Sized>(
 /// assert!(list.check(&SourceRecord::new("app", "9").email("ann.lee@mail-example.com")).is_some());
 /// # Ok::<(), customer360::Error>(())
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct BatchState {
     /// The source records.
     pub records: Vec<SourceRecord>,
@@ -262,23 +402,61 @@ impl BatchState {
     }
 }
 
+/// A record's reference, borrowed: for finding records without cloning references.
+type RefKey<'a> = (&'a str, &'a str);
+
+fn ref_key(r: &RecordRef) -> RefKey<'_> {
+    (r.source.as_str(), r.key.as_str())
+}
+
+fn record_key(r: &SourceRecord) -> RefKey<'_> {
+    (r.source.as_str(), r.key.as_str())
+}
+
+/// Erasure works on the state's records, profiles and registry in passes over each, never
+/// per record against all of them: erasing one customer costs a few passes over the state,
+/// and so does erasing many at once ([`Erasable::erase_customers`]).
 impl Erasable for BatchState {
     fn records_of(&self, customer: &CustomerId) -> Vec<RecordRef> {
-        let mut refs: BTreeSet<RecordRef> = self
-            .profile(customer)
-            .map(|p| p.records.iter().cloned().collect())
-            .unwrap_or_default();
-        let id = self
+        self.records_of_each(std::slice::from_ref(customer))
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn records_of_each(&self, customers: &[CustomerId]) -> Vec<Vec<RecordRef>> {
+        // Each customer's current ID, and where its records go.
+        let ids: Vec<CustomerId> = self
             .registry
-            .resolve(customer)
-            .unwrap_or_else(|| customer.clone());
-        refs.extend(
-            self.records
-                .iter()
-                .map(SourceRecord::reference)
-                .filter(|r| self.registry.id_of(r) == Some(&id)),
-        );
-        refs.into_iter().collect()
+            .resolve_all(customers)
+            .into_iter()
+            .zip(customers)
+            .map(|(id, asked)| id.unwrap_or_else(|| asked.clone()))
+            .collect();
+        let mut slot: hashbrown::HashMap<&CustomerId, Vec<usize>> = hashbrown::HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            slot.entry(id).or_default().push(i);
+        }
+        let mut found: Vec<BTreeSet<RecordRef>> = vec![BTreeSet::new(); customers.len()];
+        // The profile's records, and the held records the registry gives the ID.
+        for p in &self.profiles {
+            for &i in slot.get(&p.id).into_iter().flatten() {
+                found[i].extend(p.records.iter().cloned());
+            }
+        }
+        let mut assigned: hashbrown::HashMap<RefKey<'_>, &[usize]> = hashbrown::HashMap::new();
+        for (record, id) in self.registry.assignments() {
+            if let Some(slots) = slot.get(id) {
+                assigned.insert(ref_key(record), slots);
+            }
+        }
+        if !assigned.is_empty() {
+            for r in &self.records {
+                for &i in assigned.get(&record_key(r)).copied().unwrap_or_default() {
+                    found[i].insert(r.reference());
+                }
+            }
+        }
+        found.into_iter().map(|f| f.into_iter().collect()).collect()
     }
 
     fn customer_of(&self, record: &RecordRef) -> Option<CustomerId> {
@@ -291,47 +469,128 @@ impl Erasable for BatchState {
     }
 
     fn record(&self, record: &RecordRef) -> Option<SourceRecord> {
+        let wanted = ref_key(record);
         self.records
             .iter()
-            .find(|r| r.reference() == *record)
+            .find(|r| record_key(r) == wanted)
             .cloned()
     }
 
-    fn remove_record(&mut self, record: &RecordRef, tombstone: &RecordRef) -> Option<SourceRecord> {
-        let at = self.records.iter().position(|r| r.reference() == *record)?;
-        let removed = self.records.remove(at);
-        self.registry.forget_record(record, tombstone);
-        for p in &mut self.profiles {
-            p.records.retain(|r| r != record);
+    fn find_records(&self, records: &[RecordRef]) -> Vec<Option<SourceRecord>> {
+        let mut at: hashbrown::HashMap<RefKey<'_>, Vec<usize>> = hashbrown::HashMap::new();
+        for (i, r) in records.iter().enumerate() {
+            at.entry(ref_key(r)).or_default().push(i);
         }
-        // The matching index holds the record's normalised values.
-        self.resolution = None;
-        Some(removed)
+        let mut found = vec![None; records.len()];
+        for r in &self.records {
+            for &i in at.get(&record_key(r)).into_iter().flatten() {
+                found[i] = Some(r.clone());
+            }
+        }
+        found
     }
 
-    fn refresh(&mut self, _customers: &[CustomerId]) -> bool {
-        // Rebuild every profile that lost a record from the records it still has; drop
-        // profiles with none. Every value of a profile is re-derived, so nothing of the
-        // erased records survives in provenance, `seen_in` or alternatives.
-        let by_ref: BTreeMap<RecordRef, &SourceRecord> =
-            self.records.iter().map(|r| (r.reference(), r)).collect();
-        let builder = &self.builder;
-        self.profiles.retain(|p| !p.records.is_empty());
-        for p in &mut self.profiles {
-            let members: Vec<&SourceRecord> = p
-                .records
-                .iter()
-                .filter_map(|r| by_ref.get(r).copied())
-                .collect();
-            let stale = p.fields.values().any(|f| {
-                f.values.iter().chain(&f.alternatives).any(|v| {
-                    !by_ref.contains_key(&v.provenance.record_ref())
-                        || v.seen_in.iter().any(|r| !by_ref.contains_key(r))
-                })
-            });
-            if stale {
-                *p = builder.merge(p.id.clone(), &members);
+    fn remove_record(&mut self, record: &RecordRef, tombstone: &RecordRef) -> Option<SourceRecord> {
+        self.remove_records(&[(record.clone(), tombstone.clone())])
+            .pop()
+    }
+
+    fn remove_records(&mut self, removals: &[(RecordRef, RecordRef)]) -> Vec<SourceRecord> {
+        let doomed: hashbrown::HashSet<RefKey<'_>> =
+            removals.iter().map(|(r, _)| ref_key(r)).collect();
+        // Take the doomed records out, then close the gaps in one pass (the records keep
+        // their order, as removing them one by one would).
+        let mut removed: Vec<SourceRecord> = Vec::new();
+        let mut gaps: Vec<usize> = Vec::new();
+        for (at, r) in self.records.iter_mut().enumerate() {
+            if doomed.contains(&record_key(r)) {
+                removed.push(std::mem::take(r));
+                gaps.push(at);
             }
+        }
+        let mut gaps = gaps.into_iter().peekable();
+        let mut at = 0;
+        self.records.retain(|_| {
+            let gap = gaps.next_if_eq(&at).is_some();
+            at += 1;
+            !gap
+        });
+        if removed.is_empty() {
+            return removed;
+        }
+        // Only records that were held are forgotten, as one by one.
+        {
+            let held: hashbrown::HashSet<RefKey<'_>> = removed.iter().map(record_key).collect();
+            let forgotten: Vec<(RecordRef, RecordRef)> = removals
+                .iter()
+                .filter(|(r, _)| held.contains(&ref_key(r)))
+                .cloned()
+                .collect();
+            self.registry.forget_records(&forgotten);
+            for p in &mut self.profiles {
+                if p.records.iter().any(|r| held.contains(&ref_key(r))) {
+                    p.records.retain(|r| !held.contains(&ref_key(r)));
+                }
+            }
+        }
+        // The matching index holds the records' normalised values.
+        self.resolution = None;
+        removed
+    }
+
+    fn refresh(&mut self, customers: &[CustomerId]) -> bool {
+        // Rebuild each profile of `customers` that lost a record from the records it still
+        // has; drop profiles with none. Every value of a profile is re-derived, so nothing of
+        // the erased records survives in provenance, `seen_in` or alternatives.
+        self.profiles.retain(|p| !p.records.is_empty());
+        let changed: BTreeSet<&CustomerId> = customers.iter().collect();
+        let touched: Vec<usize> = (0..self.profiles.len())
+            .filter(|&i| changed.contains(&self.profiles[i].id))
+            .collect();
+        if touched.is_empty() {
+            return self.resolution.is_none();
+        }
+        // The records those profiles name, as members or in their values, that are held.
+        let mut named: hashbrown::HashSet<RecordRef> = hashbrown::HashSet::new();
+        for &i in &touched {
+            let p = &self.profiles[i];
+            named.extend(p.records.iter().cloned());
+            for f in p.fields.values() {
+                for v in f.values.iter().chain(&f.alternatives) {
+                    named.insert(v.provenance.record_ref());
+                    named.extend(v.seen_in.iter().cloned());
+                }
+            }
+        }
+        let wanted: hashbrown::HashSet<RefKey<'_>> = named.iter().map(ref_key).collect();
+        let by_ref: hashbrown::HashMap<RefKey<'_>, &SourceRecord> = self
+            .records
+            .iter()
+            .filter(|r| wanted.contains(&record_key(r)))
+            .map(|r| (record_key(r), r))
+            .collect();
+        let rebuilt: Vec<(usize, Profile)> = touched
+            .into_iter()
+            .filter_map(|i| {
+                let p = &self.profiles[i];
+                let held = |r: &RecordRef| by_ref.contains_key(&ref_key(r));
+                let stale = p.fields.values().any(|f| {
+                    f.values.iter().chain(&f.alternatives).any(|v| {
+                        !held(&v.provenance.record_ref()) || v.seen_in.iter().any(|r| !held(r))
+                    })
+                });
+                stale.then(|| {
+                    let members: Vec<&SourceRecord> = p
+                        .records
+                        .iter()
+                        .filter_map(|r| by_ref.get(&ref_key(r)).copied())
+                        .collect();
+                    (i, self.builder.merge(p.id.clone(), &members))
+                })
+            })
+            .collect();
+        for (i, profile) in rebuilt {
+            self.profiles[i] = profile;
         }
         self.resolution.is_none()
     }

@@ -114,6 +114,21 @@ pub enum GovernError {
     /// A host key shorter than [`HostKey::MIN_LEN`].
     #[error("the host key has {0} bytes: use at least 16 random bytes (32 recommended)")]
     KeyTooShort(usize),
+    /// The audit sink failed part-way through erasing many customers
+    /// ([`Erasable::erase_customers`]): the customers whose events it took were erased, the
+    /// rest were not.
+    #[error(
+        "the audit sink failed after {erased} of {requested} customers were erased (each with \
+         its audit event); erase the others again once the sink works: {source}"
+    )]
+    ErasureInterrupted {
+        /// Customers erased: the first `erased` of those asked for.
+        erased: usize,
+        /// Customers asked for.
+        requested: usize,
+        /// What the sink said.
+        source: AuditError,
+    },
     /// Re-resolving after an erasure failed.
     #[error("re-resolving after erasure failed: {0}")]
     Resolve(#[from] crate::error::ResolveError),

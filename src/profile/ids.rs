@@ -130,18 +130,39 @@ impl IdRegistry {
     /// The customer ID an ID now stands for: itself if it is current, its survivor if it was
     /// merged away, `None` if it was never issued or its customer has no records left.
     pub fn resolve(&self, id: &CustomerId) -> Option<CustomerId> {
+        self.resolve_all(std::slice::from_ref(id)).pop().flatten()
+    }
+
+    /// [`resolve`](Self::resolve) for each of `ids`, in one pass over the records however
+    /// many there are.
+    pub fn resolve_all(&self, ids: &[CustomerId]) -> Vec<Option<CustomerId>> {
+        let ends: Vec<Option<&CustomerId>> = ids.iter().map(|id| self.alias_end(id)).collect();
+        // Whether each distinct end still has a record.
+        let mut live: hashbrown::HashMap<&CustomerId, bool> =
+            ends.iter().flatten().map(|&id| (id, false)).collect();
+        let mut unseen = live.len();
+        for id in self.records.values() {
+            if unseen == 0 {
+                break;
+            }
+            if let Some(seen @ false) = live.get_mut(id) {
+                *seen = true;
+                unseen -= 1;
+            }
+        }
+        ends.into_iter()
+            .map(|end| end.filter(|id| live[id]).cloned())
+            .collect()
+    }
+
+    /// The end of `id`'s alias chain; `None` for a corrupted (cyclic) chain.
+    fn alias_end<'a>(&'a self, id: &'a CustomerId) -> Option<&'a CustomerId> {
         let mut current = id;
         // Alias chains are acyclic; the bound guards against a corrupted registry.
         for _ in 0..=self.aliases.len() {
             match self.aliases.get(current) {
                 Some(next) => current = next,
-                None => {
-                    return self
-                        .records
-                        .values()
-                        .any(|v| v == current)
-                        .then(|| current.clone());
-                }
+                None => return Some(current),
             }
         }
         None
@@ -171,34 +192,65 @@ impl IdRegistry {
         self.records.get(record)
     }
 
+    /// Every record with an ID, and the ID, in record order.
+    pub fn assignments(&self) -> impl Iterator<Item = (&RecordRef, &CustomerId)> {
+        self.records.iter()
+    }
+
     /// Forget a record (for erasure): it no longer has an ID, and wherever the registry named
     /// it as an anchor (of an ID or in a `Created` event) it is replaced by `tombstone`, a
     /// reference that carries nothing personal. IDs keep their values, so other records'
     /// IDs stay stable; a customer left without records is retired.
     pub fn forget_record(&mut self, record: &RecordRef, tombstone: &RecordRef) {
-        let Some(id) = self.records.remove(record) else {
-            self.replace_anchor(record, tombstone);
-            return;
-        };
-        self.replace_anchor(record, tombstone);
-        if !self.records.values().any(|v| *v == id) {
-            self.events.push(LineageEvent::Retired { id });
-        }
+        self.forget_records(&[(record.clone(), tombstone.clone())]);
     }
 
-    fn replace_anchor(&mut self, record: &RecordRef, tombstone: &RecordRef) {
+    /// [`forget_record`](Self::forget_record) for each `(record, tombstone)` in turn, in one
+    /// pass over the registry however many there are: the registry ends as it would after
+    /// forgetting them one by one, retirements in the same order.
+    pub fn forget_records(&mut self, forgotten: &[(RecordRef, RecordRef)]) {
+        if forgotten.is_empty() {
+            return;
+        }
+        // Each ID that lost a record, with the position of the last one it lost: that is
+        // when forgetting one by one finds it empty and retires it.
+        let mut lost: hashbrown::HashMap<CustomerId, usize> = hashbrown::HashMap::new();
+        for (at, (record, _)) in forgotten.iter().enumerate() {
+            if let Some(id) = self.records.remove(record) {
+                lost.insert(id, at);
+            }
+        }
+        // A record forgotten twice was an anchor only until its first tombstone.
+        let mut stones: hashbrown::HashMap<&RecordRef, &RecordRef> = hashbrown::HashMap::new();
+        for (record, tombstone) in forgotten {
+            stones.entry(record).or_insert(tombstone);
+        }
         for info in self.ids.values_mut() {
-            if info.anchor == *record {
-                info.anchor = tombstone.clone();
+            if let Some(&stone) = stones.get(&info.anchor) {
+                info.anchor = stone.clone();
             }
         }
         for e in &mut self.events {
             if let LineageEvent::Created { anchor, .. } = e {
-                if anchor == record {
-                    *anchor = tombstone.clone();
+                if let Some(&stone) = stones.get(&*anchor) {
+                    *anchor = stone.clone();
                 }
             }
         }
+        for id in self.records.values() {
+            if lost.is_empty() {
+                break;
+            }
+            lost.remove(id);
+        }
+        let mut retired: Vec<(usize, CustomerId)> =
+            lost.into_iter().map(|(id, at)| (at, id)).collect();
+        retired.sort_unstable();
+        self.events.extend(
+            retired
+                .into_iter()
+                .map(|(_, id)| LineageEvent::Retired { id }),
+        );
     }
 
     /// Give each cluster of records (with their observation times) its customer ID, keeping
@@ -485,5 +537,65 @@ mod tests {
             .lineage(&ids[1])
             .iter()
             .any(|e| matches!(e, LineageEvent::Retired { .. })));
+    }
+
+    /// A registry with a merge (an alias), several customers and a retirement behind it.
+    fn with_history() -> (IdRegistry, Vec<CustomerId>) {
+        let mut reg = IdRegistry::default();
+        let ids = reg.assign(vec![
+            vec![m("a", 1)],
+            vec![m("b", 2)],
+            vec![m("c", 3), m("d", 4)],
+            vec![m("e", 5)],
+        ]);
+        reg.assign(vec![
+            vec![m("a", 1), m("b", 2)],
+            vec![m("c", 3), m("d", 4)],
+            vec![m("e", 5)],
+            vec![m("f", 6)],
+        ]);
+        (reg, ids)
+    }
+
+    #[test]
+    fn forgetting_records_at_once_is_forgetting_them_one_by_one() {
+        let stone = |k: &str| m(&format!("erased:{k}"), 1).0;
+        // Whole customers and part of one, a record forgotten twice, one never assigned.
+        let forgotten: Vec<(RecordRef, RecordRef)> = ["e", "a", "c", "a", "zz", "b", "f"]
+            .iter()
+            .map(|k| (m(k, 1).0, stone(k)))
+            .collect();
+        let (mut one, _) = with_history();
+        for (record, tombstone) in &forgotten {
+            one.forget_record(record, tombstone);
+        }
+        let (mut many, _) = with_history();
+        many.forget_records(&forgotten);
+        assert_eq!(many, one);
+        // The checks above would pass if neither did anything.
+        let retired: Vec<&LineageEvent> = many
+            .events()
+            .iter()
+            .filter(|e| matches!(e, LineageEvent::Retired { .. }))
+            .collect();
+        assert_eq!(retired.len(), 3, "e's, then a-and-b's, then f's customer");
+        assert!(!serde_json::to_string(&many).unwrap().contains("\"a\""));
+        assert!(many.id_of(&m("d", 4).0).is_some());
+    }
+
+    #[test]
+    fn resolving_many_ids_is_resolving_each() {
+        let (mut reg, ids) = with_history();
+        reg.forget_record(&m("e", 5).0, &m("erased:e", 5).0);
+        let mut asked = ids.clone();
+        asked.push(CustomerId("C-never-issued".into()));
+        asked.push(ids[1].clone());
+        let each: Vec<Option<CustomerId>> = asked.iter().map(|id| reg.resolve(id)).collect();
+        assert_eq!(reg.resolve_all(&asked), each);
+        // An alias, a current ID, a retired one and one never issued.
+        assert_eq!(each[1], Some(ids[0].clone()));
+        assert_eq!(each[2], Some(ids[2].clone()));
+        assert_eq!(each[3], None);
+        assert_eq!(each[4], None);
     }
 }
