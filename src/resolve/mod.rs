@@ -18,13 +18,13 @@ use crate::compare::features::{FeatureBuilder, KeySpace, RecordFeatures};
 use crate::compare::similarity::{jaro_winkler_from, within_one_edit};
 use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
 use crate::error::{ConfigError, ResolveError};
-use crate::model::{RecordRef, SourceRecord};
+use crate::model::{RecordKey, RecordRef, SourceRecord, SourceSystem};
 use crate::normalize::{NormalizeMemo, NormalizedRecord, RecordNormalizer};
 use crate::score::{probability, weight_of, LevelParams, Pattern, TrainingReport};
 use crate::util::fasthash::FastMap;
 use crate::util::interner::{head, Sym};
 use crate::util::memo::MemoPool;
-use crate::util::permute::permute;
+use crate::util::permute::{gather, permute};
 use crate::util::prefetch::prefetch;
 use crate::util::rng::SplitMix64;
 
@@ -456,7 +456,7 @@ impl Resolver {
             keys,
             mut features,
             mut references,
-            mut observed,
+            observed,
         } = self.normalise_pipelined(chunks, expected, |r, memo| {
             self.normalizer.normalize_with(&r, Some(memo))
         });
@@ -472,14 +472,20 @@ impl Resolver {
                 return Err(ResolveError::DuplicateRecord(references[duplicate].clone()))
             }
         };
-        // In place, so that the records' features never exist twice; features on one thread,
-        // references and times on the other.
-        let (for_references, for_observed) = (order.clone(), order.clone());
-        rayon::join(
-            || permute(&mut features, order),
-            || {
-                permute(&mut references, for_references);
-                permute(&mut observed, for_observed);
+        // The features in place, so that they never exist twice; beside them, on the other
+        // thread, the (much smaller) references and times gathered into new vectors.
+        let for_features = order.clone();
+        let ((), (references, observed)) = rayon::join(
+            || permute(&mut features, for_features),
+            // Moved in, so that the vectors gathered from are freed here.
+            move || {
+                let vacated = || RecordRef {
+                    source: SourceSystem(String::new()),
+                    key: RecordKey(String::new()),
+                };
+                let references = gather(&mut references, &order, vacated);
+                let observed: Vec<_> = order.iter().map(|&i| observed[i as usize]).collect();
+                (references, observed)
             },
         );
         self.resolve_features(keys, features, references, observed, observer)
@@ -866,15 +872,25 @@ impl Resolver {
 /// Two records with the same reference sort next to each other with the same sort key, so
 /// only such neighbours are compared in full; `Err(i)` names one of them.
 fn canonical_order(references: &[RecordRef]) -> Result<Vec<u32>, usize> {
-    let mut rank_of: hashbrown::HashMap<&str, u32> = hashbrown::HashMap::new();
-    for r in references {
-        rank_of.entry(r.source.as_str()).or_insert(0);
-    }
-    let mut sources: Vec<&str> = rank_of.keys().copied().collect();
+    // The distinct sources (a handful, in any number of records), found on all cores.
+    let mut sources: Vec<&str> = references
+        .par_iter()
+        .fold(hashbrown::HashSet::new, |mut seen, r| {
+            seen.insert(r.source.as_str());
+            seen
+        })
+        .reduce(hashbrown::HashSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+        .into_iter()
+        .collect();
     sources.sort_unstable();
-    for (rank, source) in sources.into_iter().enumerate() {
-        rank_of.insert(source, rank as u32);
-    }
+    let rank_of: hashbrown::HashMap<&str, u32> = sources
+        .into_iter()
+        .enumerate()
+        .map(|(rank, source)| (source, rank as u32))
+        .collect();
     let mut keyed: Vec<(u32, u128, u32)> = references
         .par_iter()
         .enumerate()
