@@ -537,6 +537,32 @@ fn erasing_one_record_rebuilds_its_profile_from_the_rest() {
 }
 
 #[test]
+fn customers_of_records_the_registry_does_not_know_come_from_the_profiles() {
+    let mut state = state();
+    let id = zorabel(&state);
+    let mut refs: Vec<RecordRef> = state.records.iter().map(SourceRecord::reference).collect();
+    refs.push(RecordRef {
+        source: "crm".into(),
+        key: "never-held".into(),
+    });
+    let known = state.customers_of(&refs);
+    // A host that swapped the registry out: the profiles still say who each record is.
+    state.registry = Default::default();
+    let from_profiles = state.customers_of(&refs);
+    let one_by_one: Vec<Option<CustomerId>> = refs.iter().map(|r| state.customer_of(r)).collect();
+    assert_eq!(from_profiles, one_by_one);
+    assert_eq!(from_profiles, known);
+    assert_eq!(
+        from_profiles
+            .iter()
+            .filter(|c| *c == &Some(id.clone()))
+            .count(),
+        2
+    );
+    assert_eq!(from_profiles.last(), Some(&None));
+}
+
+#[test]
 fn a_failing_audit_sink_stops_the_erasure() {
     struct Full;
     impl AuditSink for Full {
