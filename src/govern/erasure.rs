@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::audit::{AuditEvent, AuditKind, AuditSink, RecordToken};
+use super::audit::{AuditError, AuditEvent, AuditKind, AuditSink, RecordToken};
 use super::fields::take_field;
 use super::mask::HostKey;
 use super::view::Requester;
@@ -202,38 +202,16 @@ struct Audited {
     values: usize,
 }
 
-/// Erase each group of records (a customer's, or one record), in order: an audit event and
-/// a suppression entry per group, then every record removed and derived data refreshed once.
-/// Returns one report per group.
-fn erase<E: Erasable + ?Sized>(
-    store: &mut E,
-    groups: Vec<(Option<CustomerId>, Vec<RecordRef>)>,
-    who: &Requester,
-    reason: &str,
-    suppression: &mut SuppressionList,
-    sink: &mut dyn AuditSink,
-) -> Result<Vec<ErasureReport>, GovernError> {
-    let requested = groups.len();
-    // A record an earlier group names is erased there; one by one, a later group would no
-    // longer find it.
-    let mut named: BTreeSet<RecordRef> = BTreeSet::new();
-    let groups: Vec<(Option<CustomerId>, Vec<RecordRef>)> = groups
-        .into_iter()
-        .map(|(customer, records)| {
-            let records = records
-                .into_iter()
-                .filter(|r| named.insert(r.clone()))
-                .collect();
-            (customer, records)
-        })
-        .collect();
-    let all: Vec<RecordRef> = groups.iter().flat_map(|(_, r)| r.iter().cloned()).collect();
-    let mut found = store.find_records(&all).into_iter();
-
-    let mut audited: Vec<Audited> = Vec::with_capacity(groups.len());
-    let mut failure = None;
-    for (customer, records) in groups {
-        let held: Vec<SourceRecord> = found.by_ref().take(records.len()).flatten().collect();
+impl Audited {
+    /// What erasing `held` for `customer` takes away, and the event that says so: fields,
+    /// counts and record tokens, never values.
+    fn of(
+        customer: Option<CustomerId>,
+        held: Vec<SourceRecord>,
+        who: &Requester,
+        reason: &str,
+        key: &HostKey,
+    ) -> (Audited, AuditEvent) {
         let mut fields: BTreeSet<FieldPath> = BTreeSet::new();
         let mut values = 0;
         for r in &held {
@@ -245,7 +223,7 @@ fn erase<E: Erasable + ?Sized>(
         }
         let tokens: Vec<RecordToken> = held
             .iter()
-            .map(|r| RecordToken::of(&r.reference(), &suppression.key))
+            .map(|r| RecordToken::of(&r.reference(), key))
             .collect();
         let fields: Vec<FieldPath> = fields.into_iter().collect();
         let mut event = AuditEvent::new(
@@ -263,24 +241,93 @@ fn erase<E: Erasable + ?Sized>(
         if let Some(c) = &customer {
             event = event.customer(c.clone());
         }
-        if let Err(e) = sink.append(event) {
-            failure = Some(e);
-            break;
-        }
-        audited.push(Audited {
+        let audited = Audited {
             customer,
             held,
             tokens,
             fields,
             values,
-        });
+        };
+        (audited, event)
     }
-    if audited.is_empty() {
-        if let Some(e) = failure {
-            return Err(e.into());
-        }
-    }
+}
 
+/// Erase each group of records (a customer's, or one record), in order: an audit event and
+/// a suppression entry per group, then every record removed and derived data refreshed once.
+/// Returns one report per group.
+fn erase<E: Erasable + ?Sized>(
+    store: &mut E,
+    groups: Vec<(Option<CustomerId>, Vec<RecordRef>)>,
+    who: &Requester,
+    reason: &str,
+    suppression: &mut SuppressionList,
+    sink: &mut dyn AuditSink,
+) -> Result<Vec<ErasureReport>, GovernError> {
+    let requested = groups.len();
+    let (audited, failure) = audit_each(&*store, groups, who, reason, &suppression.key, sink);
+    let erased = audited.len();
+    let failure = match failure {
+        // Nothing was audited, so nothing is erased: as for one customer.
+        Some(e) if erased == 0 => return Err(e.into()),
+        failure => failure,
+    };
+    let reports = erase_audited(store, audited, who.at, suppression);
+    match failure {
+        Some(source) => Err(GovernError::ErasureInterrupted {
+            erased,
+            requested,
+            source,
+        }),
+        None => Ok(reports),
+    }
+}
+
+/// Write each group's audit event, in order, stopping at the first the sink refuses: the
+/// groups audited, with the records held for them, and the sink's error if it failed.
+fn audit_each<E: Erasable + ?Sized>(
+    store: &E,
+    groups: Vec<(Option<CustomerId>, Vec<RecordRef>)>,
+    who: &Requester,
+    reason: &str,
+    key: &HostKey,
+    sink: &mut dyn AuditSink,
+) -> (Vec<Audited>, Option<AuditError>) {
+    // A record an earlier group names is erased there; one by one, a later group would no
+    // longer find it.
+    let mut named: BTreeSet<RecordRef> = BTreeSet::new();
+    let groups: Vec<(Option<CustomerId>, Vec<RecordRef>)> = groups
+        .into_iter()
+        .map(|(customer, records)| {
+            let records = records
+                .into_iter()
+                .filter(|r| named.insert(r.clone()))
+                .collect();
+            (customer, records)
+        })
+        .collect();
+    let all: Vec<RecordRef> = groups.iter().flat_map(|(_, r)| r.iter().cloned()).collect();
+    let mut found = store.find_records(&all).into_iter();
+    let mut audited = Vec::with_capacity(groups.len());
+    for (customer, records) in groups {
+        let held: Vec<SourceRecord> = found.by_ref().take(records.len()).flatten().collect();
+        let (group, event) = Audited::of(customer, held, who, reason, key);
+        if let Err(e) = sink.append(event) {
+            return (audited, Some(e));
+        }
+        audited.push(group);
+    }
+    (audited, None)
+}
+
+/// Erase what was audited: remember each group's person in the suppression list, remove
+/// every record (a tombstone in its place where a reference must stay), and bring derived
+/// data up to date once for all the customers that changed.
+fn erase_audited<E: Erasable + ?Sized>(
+    store: &mut E,
+    audited: Vec<Audited>,
+    at: DateTime<Utc>,
+    suppression: &mut SuppressionList,
+) -> Vec<ErasureReport> {
     let references: Vec<RecordRef> = audited
         .iter()
         .flat_map(|a| a.held.iter().map(SourceRecord::reference))
@@ -290,7 +337,7 @@ fn erase<E: Erasable + ?Sized>(
     let mut removals: Vec<(RecordRef, RecordRef)> = Vec::new();
     let mut changed: Vec<BTreeSet<CustomerId>> = Vec::with_capacity(audited.len());
     for a in &audited {
-        suppression.remember(&a.held, who.at);
+        suppression.remember(&a.held, at);
         let mut customers: BTreeSet<CustomerId> = a.customer.iter().cloned().collect();
         for reference in references.by_ref().take(a.held.len()) {
             customers.extend(owners.next().flatten());
@@ -303,14 +350,7 @@ fn erase<E: Erasable + ?Sized>(
     let all_changed: BTreeSet<&CustomerId> = changed.iter().flatten().collect();
     let all_changed: Vec<CustomerId> = all_changed.into_iter().cloned().collect();
     let rebuild_required = store.refresh(&all_changed);
-    if let Some(source) = failure {
-        return Err(GovernError::ErasureInterrupted {
-            erased: audited.len(),
-            requested,
-            source,
-        });
-    }
-    Ok(audited
+    audited
         .into_iter()
         .zip(changed)
         .map(|(a, customers)| ErasureReport {
@@ -320,7 +360,7 @@ fn erase<E: Erasable + ?Sized>(
             customers: customers.into_iter().collect(),
             rebuild_required,
         })
-        .collect())
+        .collect()
 }
 
 /// The batch state a host holds between runs: source records, profiles, the ID registry
