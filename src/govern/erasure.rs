@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use hashbrown::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +13,7 @@ use super::fields::take_field;
 use super::mask::HostKey;
 use super::view::Requester;
 use super::GovernError;
-use crate::model::{FieldPath, IdentifierKind, RecordRef, SourceRecord};
+use crate::model::{FieldPath, IdentifierKind, RecordRef, RefKey, SourceRecord};
 use crate::normalize::RecordNormalizer;
 use crate::profile::{IdRegistry, Profile, ProfileBuilder};
 use crate::resolve::{CustomerId, Resolution, Resolver};
@@ -77,15 +79,15 @@ pub trait Erasable {
         sink: &mut dyn AuditSink,
     ) -> Result<ErasureReport, GovernError> {
         let records = self.records_of(customer);
-        let mut reports = erase(
+        erase_one(
             self,
-            vec![(Some(customer.clone()), records)],
+            Some(customer.clone()),
+            records,
             who,
             reason,
             suppression,
             sink,
-        )?;
-        Ok(reports.remove(0))
+        )
     }
 
     /// Erase many customers, as [`erase_customer`](Self::erase_customer) would one after
@@ -151,15 +153,15 @@ pub trait Erasable {
         suppression: &mut SuppressionList,
         sink: &mut dyn AuditSink,
     ) -> Result<ErasureReport, GovernError> {
-        let mut reports = erase(
+        erase_one(
             self,
-            vec![(None, vec![record.clone()])],
+            None,
+            vec![record.clone()],
             who,
             reason,
             suppression,
             sink,
-        )?;
-        Ok(reports.remove(0))
+        )
     }
 }
 
@@ -280,6 +282,28 @@ fn erase<E: Erasable + ?Sized>(
         }),
         None => Ok(reports),
     }
+}
+
+/// [`erase`] of one group: its one report.
+fn erase_one<E: Erasable + ?Sized>(
+    store: &mut E,
+    customer: Option<CustomerId>,
+    records: Vec<RecordRef>,
+    who: &Requester,
+    reason: &str,
+    suppression: &mut SuppressionList,
+    sink: &mut dyn AuditSink,
+) -> Result<ErasureReport, GovernError> {
+    let mut reports = erase(
+        store,
+        vec![(customer, records)],
+        who,
+        reason,
+        suppression,
+        sink,
+    )?;
+    // One group in, one report out.
+    Ok(reports.remove(0))
 }
 
 /// Write each group's audit event, in order, stopping at the first the sink refuses: the
@@ -456,15 +480,15 @@ impl BatchState {
     }
 }
 
-/// A record's reference, borrowed: for finding records without cloning references.
-type RefKey<'a> = (&'a str, &'a str);
-
-fn ref_key(r: &RecordRef) -> RefKey<'_> {
-    (r.source.as_str(), r.key.as_str())
-}
-
-fn record_key(r: &SourceRecord) -> RefKey<'_> {
-    (r.source.as_str(), r.key.as_str())
+/// Where each key stands in a list, for one pass that fills the list's answers.
+fn positions<'a>(
+    keys: impl Iterator<Item = (usize, RefKey<'a>)>,
+) -> HashMap<RefKey<'a>, Vec<usize>> {
+    let mut at: HashMap<RefKey<'a>, Vec<usize>> = HashMap::new();
+    for (i, key) in keys {
+        at.entry(key).or_default().push(i);
+    }
+    at
 }
 
 /// Erasure works on the state's records, profiles and registry in passes over each, never
@@ -486,7 +510,7 @@ impl Erasable for BatchState {
             .zip(customers)
             .map(|(id, asked)| id.unwrap_or_else(|| asked.clone()))
             .collect();
-        let mut slot: hashbrown::HashMap<&CustomerId, Vec<usize>> = hashbrown::HashMap::new();
+        let mut slot: HashMap<&CustomerId, Vec<usize>> = HashMap::new();
         for (i, id) in ids.iter().enumerate() {
             slot.entry(id).or_default().push(i);
         }
@@ -497,15 +521,15 @@ impl Erasable for BatchState {
                 found[i].extend(p.records.iter().cloned());
             }
         }
-        let mut assigned: hashbrown::HashMap<RefKey<'_>, &[usize]> = hashbrown::HashMap::new();
+        let mut assigned: HashMap<RefKey<'_>, &[usize]> = HashMap::new();
         for (record, id) in self.registry.assignments() {
             if let Some(slots) = slot.get(id) {
-                assigned.insert(ref_key(record), slots);
+                assigned.insert(record.ref_key(), slots);
             }
         }
         if !assigned.is_empty() {
             for r in &self.records {
-                for &i in assigned.get(&record_key(r)).copied().unwrap_or_default() {
+                for &i in assigned.get(&r.ref_key()).copied().unwrap_or_default() {
                     found[i].insert(r.reference());
                 }
             }
@@ -529,16 +553,17 @@ impl Erasable for BatchState {
             .collect();
         // Records the registry does not know are looked for in the profiles, in one pass
         // for all of them.
-        let mut unknown: hashbrown::HashMap<RefKey<'_>, Vec<usize>> = hashbrown::HashMap::new();
-        for (i, r) in records.iter().enumerate() {
-            if owners[i].is_none() {
-                unknown.entry(ref_key(r)).or_default().push(i);
-            }
-        }
+        let unknown = positions(
+            records
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| owners[i].is_none())
+                .map(|(i, r)| (i, r.ref_key())),
+        );
         if !unknown.is_empty() {
             for p in &self.profiles {
                 for r in &p.records {
-                    for &i in unknown.get(&ref_key(r)).into_iter().flatten() {
+                    for &i in unknown.get(&r.ref_key()).into_iter().flatten() {
                         owners[i].get_or_insert_with(|| p.id.clone());
                     }
                 }
@@ -548,21 +573,15 @@ impl Erasable for BatchState {
     }
 
     fn record(&self, record: &RecordRef) -> Option<SourceRecord> {
-        let wanted = ref_key(record);
-        self.records
-            .iter()
-            .find(|r| record_key(r) == wanted)
-            .cloned()
+        let wanted = record.ref_key();
+        self.records.iter().find(|r| r.ref_key() == wanted).cloned()
     }
 
     fn find_records(&self, records: &[RecordRef]) -> Vec<Option<SourceRecord>> {
-        let mut at: hashbrown::HashMap<RefKey<'_>, Vec<usize>> = hashbrown::HashMap::new();
-        for (i, r) in records.iter().enumerate() {
-            at.entry(ref_key(r)).or_default().push(i);
-        }
+        let at = positions(records.iter().map(RecordRef::ref_key).enumerate());
         let mut found = vec![None; records.len()];
         for r in &self.records {
-            for &i in at.get(&record_key(r)).into_iter().flatten() {
+            for &i in at.get(&r.ref_key()).into_iter().flatten() {
                 found[i] = Some(r.clone());
             }
         }
@@ -575,14 +594,13 @@ impl Erasable for BatchState {
     }
 
     fn remove_records(&mut self, removals: &[(RecordRef, RecordRef)]) -> Vec<SourceRecord> {
-        let doomed: hashbrown::HashSet<RefKey<'_>> =
-            removals.iter().map(|(r, _)| ref_key(r)).collect();
+        let doomed: HashSet<RefKey<'_>> = removals.iter().map(|(r, _)| r.ref_key()).collect();
         // Take the doomed records out, then close the gaps in one pass (the records keep
         // their order, as removing them one by one would).
         let mut removed: Vec<SourceRecord> = Vec::new();
         let mut gaps: Vec<usize> = Vec::new();
         for (at, r) in self.records.iter_mut().enumerate() {
-            if doomed.contains(&record_key(r)) {
+            if doomed.contains(&r.ref_key()) {
                 removed.push(std::mem::take(r));
                 gaps.push(at);
             }
@@ -599,16 +617,16 @@ impl Erasable for BatchState {
         }
         // Only records that were held are forgotten, as one by one.
         {
-            let held: hashbrown::HashSet<RefKey<'_>> = removed.iter().map(record_key).collect();
+            let held: HashSet<RefKey<'_>> = removed.iter().map(SourceRecord::ref_key).collect();
             let forgotten: Vec<(RecordRef, RecordRef)> = removals
                 .iter()
-                .filter(|(r, _)| held.contains(&ref_key(r)))
+                .filter(|(r, _)| held.contains(&r.ref_key()))
                 .cloned()
                 .collect();
             self.registry.forget_records(&forgotten);
             for p in &mut self.profiles {
-                if p.records.iter().any(|r| held.contains(&ref_key(r))) {
-                    p.records.retain(|r| !held.contains(&ref_key(r)));
+                if p.records.iter().any(|r| held.contains(&r.ref_key())) {
+                    p.records.retain(|r| !held.contains(&r.ref_key()));
                 }
             }
         }
@@ -630,39 +648,40 @@ impl Erasable for BatchState {
             return self.resolution.is_none();
         }
         // The records those profiles name, as members or in their values, that are held.
-        let mut named: hashbrown::HashSet<RecordRef> = hashbrown::HashSet::new();
+        let mut wanted: HashSet<RefKey<'_>> = HashSet::new();
         for &i in &touched {
             let p = &self.profiles[i];
-            named.extend(p.records.iter().cloned());
+            wanted.extend(p.records.iter().map(RecordRef::ref_key));
             for f in p.fields.values() {
                 for v in f.values.iter().chain(&f.alternatives) {
-                    named.insert(v.provenance.record_ref());
-                    named.extend(v.seen_in.iter().cloned());
+                    wanted.insert(v.provenance.ref_key());
+                    wanted.extend(v.seen_in.iter().map(RecordRef::ref_key));
                 }
             }
         }
-        let wanted: hashbrown::HashSet<RefKey<'_>> = named.iter().map(ref_key).collect();
-        let by_ref: hashbrown::HashMap<RefKey<'_>, &SourceRecord> = self
+        let by_ref: HashMap<RefKey<'_>, &SourceRecord> = self
             .records
             .iter()
-            .filter(|r| wanted.contains(&record_key(r)))
-            .map(|r| (record_key(r), r))
+            .filter(|r| wanted.contains(&r.ref_key()))
+            .map(|r| (r.ref_key(), r))
             .collect();
+        drop(wanted);
         let rebuilt: Vec<(usize, Profile)> = touched
             .into_iter()
             .filter_map(|i| {
                 let p = &self.profiles[i];
-                let held = |r: &RecordRef| by_ref.contains_key(&ref_key(r));
+                let held = |key: RefKey<'_>| by_ref.contains_key(&key);
                 let stale = p.fields.values().any(|f| {
                     f.values.iter().chain(&f.alternatives).any(|v| {
-                        !held(&v.provenance.record_ref()) || v.seen_in.iter().any(|r| !held(r))
+                        !held(v.provenance.ref_key())
+                            || v.seen_in.iter().any(|r| !held(r.ref_key()))
                     })
                 });
                 stale.then(|| {
                     let members: Vec<&SourceRecord> = p
                         .records
                         .iter()
-                        .filter_map(|r| by_ref.get(&ref_key(r)).copied())
+                        .filter_map(|r| by_ref.get(&r.ref_key()).copied())
                         .collect();
                     (i, self.builder.merge(p.id.clone(), &members))
                 })

@@ -27,4 +27,5 @@ pub use interaction::{
     Sentiment, SentimentLabel, SoftData,
 };
 pub use path::FieldPath;
+pub(crate) use record::RefKey;
 pub use record::{RecordKey, RecordRef, SourceRecord, SourceSystem};

@@ -83,6 +83,17 @@ pub struct RecordRef {
     pub key: RecordKey,
 }
 
+/// A record's reference borrowed as `(source, key)`: for finding records by reference without
+/// cloning references.
+pub(crate) type RefKey<'a> = (&'a str, &'a str);
+
+impl RecordRef {
+    /// This reference, borrowed.
+    pub(crate) fn ref_key(&self) -> RefKey<'_> {
+        (self.source.as_str(), self.key.as_str())
+    }
+}
+
 impl fmt::Display for RecordRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.source, self.key)
@@ -151,6 +162,11 @@ impl SourceRecord {
             key: key.into(),
             ..Self::default()
         }
+    }
+
+    /// The record's reference, borrowed (what [`reference`](Self::reference) clones).
+    pub(crate) fn ref_key(&self) -> RefKey<'_> {
+        (self.source.as_str(), self.key.as_str())
     }
 
     /// The record's global reference.

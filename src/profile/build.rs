@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::ids::{IdRegistry, Member};
 use super::survivorship::{tie_break, MergePolicy, Observation, Survivorship};
 use super::{MergedField, Profile, Provenance, SurvivingValue};
-use crate::model::{ContactUse, FieldPath, PhoneKind, RecordRef, SourceRecord};
+use crate::model::{ContactUse, FieldPath, PhoneKind, RecordRef, RefKey, SourceRecord};
 use crate::normalize::{NormalizedRecord, RecordNormalizer};
 use crate::resolve::{CustomerId, Resolution};
 
@@ -61,11 +61,9 @@ impl ProfileBuilder {
         registry: &mut IdRegistry,
     ) -> Vec<Profile> {
         // Looked up by borrowed source and key: no reference is cloned to find a record.
-        let by_ref: hashbrown::HashMap<(&str, &str), &SourceRecord> = records
-            .iter()
-            .map(|r| ((r.source.as_str(), r.key.as_str()), r))
-            .collect();
-        let find = |r: &RecordRef| by_ref.get(&(r.source.as_str(), r.key.as_str())).copied();
+        let by_ref: hashbrown::HashMap<RefKey<'_>, &SourceRecord> =
+            records.iter().map(|r| (r.ref_key(), r)).collect();
+        let find = |r: &RecordRef| by_ref.get(&r.ref_key()).copied();
         let customers = resolution.customers();
         // Each customer's records, and its members as the registry sees them.
         let (members, clusters): (Vec<Vec<&SourceRecord>>, Vec<Vec<Member>>) = customers

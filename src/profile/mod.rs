@@ -18,7 +18,7 @@ pub use survivorship::{
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{FieldPath, RecordKey, RecordRef, SourceSystem};
+use crate::model::{FieldPath, RecordKey, RecordRef, RefKey, SourceSystem};
 use crate::resolve::CustomerId;
 
 /// Where a value came from: the system, the record there, and when it was observed.
@@ -33,6 +33,12 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// The record this value came from, borrowed (what [`record_ref`](Self::record_ref)
+    /// clones).
+    pub(crate) fn ref_key(&self) -> RefKey<'_> {
+        (self.source.as_str(), self.record.as_str())
+    }
+
     /// The record this value came from.
     pub fn record_ref(&self) -> RecordRef {
         RecordRef {
