@@ -373,13 +373,14 @@ impl Resolver {
         }
         // Normalise a chunk at a time in parallel and keep only each record's features: the
         // normalised records, with all their strings, never exist all at once.
-        let chunks = order.chunks(NORMALISE_CHUNK).map(<[usize]>::to_vec);
+        let mut chunks = order.chunks(NORMALISE_CHUNK);
+        let fill = |chunk: &mut Vec<usize>| chunk.extend(chunks.next().into_iter().flatten());
         let Built {
             keys,
             features,
             references,
             observed,
-        } = self.normalise_pipelined(chunks, records.len(), |i, memo| {
+        } = self.normalise_pipelined(fill, (records.len(), Some(records.len())), |i, memo| {
             self.normalizer.normalize_with(&records[i], Some(memo))
         });
         self.resolve_features(keys, features, references, observed, &mut ())
@@ -443,21 +444,23 @@ impl Resolver {
     {
         observer.stage_started(Stage::Normalise);
         let mut records = records.into_iter();
-        let expected = records.size_hint().0;
+        let expected = records.size_hint();
         let mut total = 0usize;
         let mut too_many = false;
-        let chunks = std::iter::from_fn(|| {
-            let batch: Vec<SourceRecord> = records.by_ref().take(NORMALISE_CHUNK).collect();
-            total += batch.len();
+        let fill = |chunk: &mut Vec<SourceRecord>| {
+            chunk.extend(records.by_ref().take(NORMALISE_CHUNK));
+            total += chunk.len();
             too_many |= u32::try_from(total).is_err();
-            (!batch.is_empty() && !too_many).then_some(batch)
-        });
+            if too_many {
+                chunk.clear();
+            }
+        };
         let Built {
             keys,
             mut features,
             mut references,
             observed,
-        } = self.normalise_pipelined(chunks, expected, |r, memo| {
+        } = self.normalise_pipelined(fill, expected, |r, memo| {
             self.normalizer.normalize_with(&r, Some(memo))
         });
         if too_many {
@@ -491,13 +494,23 @@ impl Resolver {
         self.resolve_features(keys, features, references, observed, observer)
     }
 
-    /// Normalise `chunks` in parallel, one chunk at a time, while the previous chunk's
-    /// features are built (feature building interns keys in arrival order and so runs on one
-    /// thread): the sequential part overlaps the parallel one instead of waiting for it.
+    /// Normalise chunks in parallel, one at a time, while the previous chunk's features are
+    /// built (feature building interns keys in arrival order and so runs on one thread): the
+    /// sequential part overlaps the parallel one instead of waiting for it. `fill` appends
+    /// the next chunk to the empty vector it is given, and appends nothing at the end.
+    ///
+    /// The chunk vectors are reused from one chunk to the next: a chunk is megabytes, which
+    /// the allocator would otherwise hand back to the system and take again, zeroed, a
+    /// hundred times over in a million records.
+    ///
+    /// `expected` is the records' size hint. The vectors kept for every record are reserved
+    /// for its upper bound when there is one and the memory can be had (a reservation is only
+    /// address space until it is written), else for its lower bound: growing them by doubling
+    /// copies a million records' features about once more and writes to twice the memory.
     fn normalise_pipelined<T: Send>(
         &self,
-        mut chunks: impl Iterator<Item = Vec<T>>,
-        expected: usize,
+        mut fill: impl FnMut(&mut Vec<T>),
+        expected: (usize, Option<usize>),
         normalise: impl Fn(T, &mut NormalizeMemo) -> NormalizedRecord + Sync,
     ) -> Built {
         // A memo for each worker (the one building features steals normalising tasks when it
@@ -509,17 +522,21 @@ impl Resolver {
         );
         let mut built = Built {
             keys: KeySpace::default(),
-            features: Vec::with_capacity(expected),
-            references: Vec::with_capacity(expected),
-            observed: Vec::with_capacity(expected),
+            features: reserved(expected),
+            references: reserved(expected),
+            observed: reserved(expected),
         };
         let mut builder = FeatureBuilder::default();
+        let mut chunk: Vec<T> = Vec::new();
+        // The chunk whose features are being built, and the one being normalised.
         let mut pending: Vec<NormalizedRecord> = Vec::new();
+        let mut normalized: Vec<NormalizedRecord> = Vec::new();
         loop {
-            let chunk = chunks.next();
-            let ((), normalized) = rayon::join(
+            fill(&mut chunk);
+            let last = chunk.is_empty();
+            rayon::join(
                 || {
-                    let mut records = std::mem::take(&mut pending).into_iter();
+                    let mut records = pending.drain(..);
                     while let Some(n) = records.next() {
                         if let Some(ahead) = records.as_slice().get(INTERN_PREFETCH_DISTANCE) {
                             FeatureBuilder::prefetch(ahead, &built.keys);
@@ -532,17 +549,16 @@ impl Resolver {
                 // Each input is consumed where it is normalised, and so freed while its
                 // memory is still in that core's cache.
                 || {
-                    chunk.map(|c| {
-                        c.into_par_iter()
-                            .map_init(|| memos.lend(), |memo, t| normalise(t, memo.memo()))
-                            .collect::<Vec<_>>()
-                    })
+                    chunk
+                        .par_drain(..)
+                        .map_init(|| memos.lend(), |memo, t| normalise(t, memo.memo()))
+                        .collect_into_vec(&mut normalized);
                 },
             );
-            match normalized {
-                Some(n) => pending = n,
-                None => return built,
+            if last {
+                return built;
             }
+            std::mem::swap(&mut pending, &mut normalized);
         }
     }
 
@@ -916,6 +932,21 @@ fn canonical_order(references: &[RecordRef]) -> Result<Vec<u32>, usize> {
 }
 
 /// Records' comparison features, in arrival order, with the keys they were interned into.
+/// An empty vector with room for `(lower, upper)` items (a size hint): for the upper bound
+/// when there is one and the allocator grants it, else for the lower bound if it grants that,
+/// else none (the vector grows as it must). No bound above [`MAX_RECORDS`] is asked for.
+fn reserved<T>((lower, upper): (usize, Option<usize>)) -> Vec<T> {
+    let mut v = Vec::new();
+    let granted = |v: &mut Vec<T>, n: usize| n <= MAX_RECORDS && v.try_reserve_exact(n).is_ok();
+    if !upper.is_some_and(|upper| granted(&mut v, upper)) {
+        granted(&mut v, lower);
+    }
+    v
+}
+
+/// The most records one resolution takes: record positions are `u32`s.
+const MAX_RECORDS: usize = u32::MAX as usize;
+
 struct Built {
     keys: KeySpace,
     features: Vec<RecordFeatures>,
@@ -1685,13 +1716,69 @@ impl Resolution {
 #[cfg(test)]
 mod tests {
     use super::{
-        canonical_order, index, Guard, LevelWeights, MatchModel, ResolveError, Resolver, Scorer,
-        TermFrequencies, TfAdjustments,
+        canonical_order, index, reserved, Guard, LevelWeights, MatchModel, ResolveError, Resolver,
+        Scorer, TermFrequencies, TfAdjustments, NORMALISE_CHUNK,
     };
     use crate::cluster::{Link, MergeGuard, Refusal};
     use crate::compare::{Comparison, TfHit};
     use crate::model::{PersonName, RecordRef, SourceRecord};
     use crate::score::Pattern;
+
+    #[test]
+    fn reserved_takes_the_upper_bound_when_it_can_and_the_lower_when_it_cannot() {
+        assert!(reserved::<u64>((2, Some(1000))).capacity() >= 1000);
+        let too_big = reserved::<[u64; 4]>((7, Some(usize::MAX / 8)));
+        assert!(too_big.capacity() >= 7 && too_big.capacity() < 1 << 20);
+        assert_eq!(reserved::<u64>((0, None)).capacity(), 0);
+        // A lower bound no allocator grants is not reserved, and not a panic.
+        assert_eq!(reserved::<[u64; 4]>((usize::MAX / 8, None)).capacity(), 0);
+    }
+
+    /// An iterator whose size hint is wrong both ways.
+    struct Lying<I>(I);
+
+    impl<I: Iterator> Iterator for Lying<I> {
+        type Item = I::Item;
+        fn next(&mut self) -> Option<I::Item> {
+            self.0.next()
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (1_000, Some(1))
+        }
+    }
+
+    #[test]
+    fn size_hints_are_only_hints_and_chunks_are_reused_cleanly() {
+        // More records than one normalising chunk, so that chunk vectors are reused; every
+        // third record repeats the person of the one before.
+        let records: Vec<SourceRecord> = (0..NORMALISE_CHUNK + 500)
+            .map(|i| {
+                let person = i - usize::from(i % 3 == 2);
+                // A family name of letters for each person: `bac`, `cac`...
+                let family: String = [person % 26, person / 26 % 26, person / 676]
+                    .iter()
+                    .map(|&d| char::from(b'a' + d as u8))
+                    .collect();
+                SourceRecord::new(if i % 2 == 0 { "crm" } else { "shop" }, i.to_string())
+                    .name(PersonName::from_parts("Ann", format!("Mac{family}")))
+                    .email(format!("ann.{family}@gmail.com"))
+            })
+            .collect();
+        let resolver = Resolver::builder().build().unwrap();
+        let expected = resolver.resolve(&records).unwrap();
+        let streamed = resolver
+            .resolve_iter(Lying(records.iter().rev().cloned()))
+            .unwrap();
+        assert_eq!(streamed.records(), expected.records());
+        assert_eq!(
+            streamed.assignments().collect::<Vec<_>>(),
+            expected.assignments().collect::<Vec<_>>()
+        );
+        assert_eq!(expected.records().len(), records.len());
+        // Every third record joined the one before it, and nothing else joined.
+        let repeats = (0..records.len()).filter(|i| i % 3 == 2).count();
+        assert_eq!(expected.customer_count(), records.len() - repeats);
+    }
 
     #[test]
     fn a_repeated_record_is_an_error_naming_it() {
