@@ -100,7 +100,7 @@ impl BlockingRule {
                 .for_each(|i| emit(i.scheme, i.value)),
             BlockingRule::FamilySoundBirthYear => {
                 for n in &f.names {
-                    if let Some(sound) = n.family_phonetic {
+                    if let Some(sound) = n.family_phonetic.get() {
                         for y in f.birth.iter().filter_map(|d| d.year) {
                             emit(sound, y as u32);
                         }
@@ -109,21 +109,21 @@ impl BlockingRule {
             }
             BlockingRule::InitialFamily => {
                 for n in &f.names {
-                    if let (Some(family), Some(initial)) = (n.family, n.given_initial) {
+                    if let (Some(family), Some(initial)) = (n.family.get(), n.given_initial) {
                         emit(family, u32::from(initial));
                     }
                 }
             }
             BlockingRule::CrossScriptName => {
                 for n in &f.names {
-                    if let (Some(g), Some(fam)) = (n.given_cross, n.family_cross) {
+                    if let (Some(g), Some(fam)) = (n.given_cross.get(), n.family_cross.get()) {
                         emit(g, fam);
                     }
                 }
             }
             BlockingRule::PostcodeHouse => {
                 for a in &f.addresses {
-                    if let (Some(p), Some(h)) = (a.postcode, a.house) {
+                    if let (Some(p), Some(h)) = (a.postcode.get(), a.house.get()) {
                         emit(p, h);
                     }
                 }
@@ -131,7 +131,7 @@ impl BlockingRule {
             BlockingRule::BirthDateGiven => {
                 for d in f.birth.iter().filter_map(date_key) {
                     for n in &f.names {
-                        if let Some(g) = n.given_canonical.or(n.given) {
+                        if let Some(g) = n.given_canonical.get().or(n.given.get()) {
                             emit(d, g);
                         }
                     }
@@ -139,21 +139,21 @@ impl BlockingRule {
             }
             BlockingRule::BirthDatePostcode => {
                 for d in f.birth.iter().filter_map(date_key) {
-                    for p in f.addresses.iter().filter_map(|a| a.postcode) {
+                    for p in f.addresses.iter().filter_map(|a| a.postcode.get()) {
                         emit(d, p);
                     }
                 }
             }
             BlockingRule::BirthDateHouse => {
                 for d in f.birth.iter().filter_map(date_key) {
-                    for h in f.addresses.iter().filter_map(|a| a.house) {
+                    for h in f.addresses.iter().filter_map(|a| a.house.get()) {
                         emit(d, h);
                     }
                 }
             }
             BlockingRule::NamePair => {
                 for n in &f.names {
-                    if let (Some(g), Some(fam)) = (n.given, n.family) {
+                    if let (Some(g), Some(fam)) = (n.given.get(), n.family.get()) {
                         emit(g.min(fam), g.max(fam));
                     }
                 }

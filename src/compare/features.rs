@@ -13,7 +13,7 @@ use crate::compare::similarity::pack_digits;
 use crate::model::{IdentifierKind, PhoneKind};
 use crate::normalize::{Gender, NormalizedRecord, PartialDate};
 use crate::util::fasthash::FastMap;
-use crate::util::interner::{Interner, Sym};
+use crate::util::interner::{Interner, MaybeSym, Sym};
 
 /// One namespace of interned keys per kind of value, so that term frequencies of given names
 /// and e-mails never mix.
@@ -32,25 +32,25 @@ pub(crate) struct KeySpace {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct NameFeatures {
     /// Given name, ASCII key without spaces.
-    pub(crate) given: Option<Sym>,
+    pub(crate) given: MaybeSym,
     /// Canonical given name after nickname resolution.
-    pub(crate) given_canonical: Option<Sym>,
+    pub(crate) given_canonical: MaybeSym,
     /// Double Metaphone code of the given name.
-    pub(crate) given_phonetic: Option<Sym>,
+    pub(crate) given_phonetic: MaybeSym,
     /// Cross-script key of the given name.
-    pub(crate) given_cross: Option<Sym>,
+    pub(crate) given_cross: MaybeSym,
     /// The given name is a single letter.
     pub(crate) given_is_initial: bool,
     /// The first letter of the given name (ASCII).
     pub(crate) given_initial: Option<u8>,
     /// Family name, ASCII key without spaces.
-    pub(crate) family: Option<Sym>,
+    pub(crate) family: MaybeSym,
     /// Double Metaphone code of the family name.
-    pub(crate) family_phonetic: Option<Sym>,
+    pub(crate) family_phonetic: MaybeSym,
     /// Cross-script key of the family name.
-    pub(crate) family_cross: Option<Sym>,
+    pub(crate) family_cross: MaybeSym,
     /// Generational suffix (`jr`, `sr`, `ii`, `iii`...), which tells father and son apart.
-    pub(crate) generation: Option<Sym>,
+    pub(crate) generation: MaybeSym,
 }
 
 /// An e-mail address's comparison keys.
@@ -78,12 +78,12 @@ pub(crate) struct PhoneFeatures {
 /// A postal address's comparison keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct AddressFeatures {
-    pub(crate) house: Option<Sym>,
-    pub(crate) street: Option<Sym>,
+    pub(crate) house: MaybeSym,
+    pub(crate) street: MaybeSym,
     /// Sorted, deduplicated street-line tokens.
     pub(crate) tokens: SmallVec<[Sym; 4]>,
-    pub(crate) postcode: Option<Sym>,
-    pub(crate) locality: Option<Sym>,
+    pub(crate) postcode: MaybeSym,
+    pub(crate) locality: MaybeSym,
 }
 
 /// A typed identifier's comparison keys.
@@ -156,30 +156,36 @@ impl FeatureBuilder {
                     .as_deref()
                     .zip(given_sym)
                     .filter(|(g, _)| g.len() > 1)
-                    .map(|(g, sym)| self.phonetic(g, sym, &mut keys.names)),
-                given: given_sym,
+                    .map(|(g, sym)| self.phonetic(g, sym, &mut keys.names))
+                    .into(),
+                given: given_sym.into(),
                 given_canonical: name
                     .given_canonical
                     .as_deref()
                     .filter(|c| !c.is_empty())
-                    .map(|c| keys.names.intern(c)),
+                    .map(|c| keys.names.intern(c))
+                    .into(),
                 given_cross: nonempty(name.keys.given_cross_script.as_deref())
-                    .map(|c| keys.names.intern(c)),
+                    .map(|c| keys.names.intern(c))
+                    .into(),
                 family_phonetic: family
                     .as_deref()
                     .zip(family_sym)
                     .filter(|(f, _)| f.len() > 1)
-                    .map(|(f, sym)| self.phonetic(f, sym, &mut keys.names)),
-                family: family_sym,
+                    .map(|(f, sym)| self.phonetic(f, sym, &mut keys.names))
+                    .into(),
+                family: family_sym.into(),
                 family_cross: nonempty(name.keys.family_cross_script.as_deref())
-                    .map(|c| keys.names.intern(c)),
+                    .map(|c| keys.names.intern(c))
+                    .into(),
                 generation: name
                     .suffix
                     .as_deref()
                     .and_then(|s| s.split(' ').find(|w| GENERATIONS.contains(w)))
-                    .map(|g| keys.names.intern(g)),
+                    .map(|g| keys.names.intern(g))
+                    .into(),
             };
-            if features.given.is_some() || features.family.is_some() {
+            if given_sym.is_some() || family_sym.is_some() {
                 f.names.push(features);
             }
         }
@@ -221,11 +227,19 @@ impl FeatureBuilder {
             tokens.sort_unstable();
             tokens.dedup();
             let features = AddressFeatures {
-                house: nonempty(address.house_number.as_deref()).map(|h| keys.addresses.intern(h)),
-                street: nonempty(address.street.as_deref()).map(|s| keys.addresses.intern(s)),
+                house: nonempty(address.house_number.as_deref())
+                    .map(|h| keys.addresses.intern(h))
+                    .into(),
+                street: nonempty(address.street.as_deref())
+                    .map(|s| keys.addresses.intern(s))
+                    .into(),
                 tokens,
-                postcode: nonempty(address.postcode.as_deref()).map(|p| keys.addresses.intern(p)),
-                locality: nonempty(address.locality.as_deref()).map(|l| keys.addresses.intern(l)),
+                postcode: nonempty(address.postcode.as_deref())
+                    .map(|p| keys.addresses.intern(p))
+                    .into(),
+                locality: nonempty(address.locality.as_deref())
+                    .map(|l| keys.addresses.intern(l))
+                    .into(),
             };
             if features != AddressFeatures::default() {
                 f.addresses.push(features);
@@ -313,4 +327,17 @@ impl FeatureBuilder {
 
 fn nonempty(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordFeatures;
+
+    /// A million records' features are held at once and read at random by the pair loop:
+    /// a field that makes them bigger should be a decision, not an accident.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn record_features_stay_small() {
+        assert!(std::mem::size_of::<RecordFeatures>() <= 232);
+    }
 }

@@ -256,14 +256,14 @@ impl Comparator<'_> {
                         g.unwrap_or(Pattern::NULL),
                         f.unwrap_or(Pattern::NULL),
                         (g == Some(level::GIVEN_EXACT))
-                            .then_some(na.given)
+                            .then_some(na.given.get())
                             .flatten(),
                         (f == Some(level::FAMILY_EXACT))
-                            .then_some(na.family)
+                            .then_some(na.family.get())
                             .flatten(),
                     ));
                 }
-                if let (Some(ga), Some(gb)) = (na.generation, nb.generation) {
+                if let (Some(ga), Some(gb)) = (na.generation.get(), nb.generation.get()) {
                     if ga != gb {
                         conflict = Some(Conflict::Generation);
                     }
@@ -381,12 +381,12 @@ impl Comparator<'_> {
         for x in &a.addresses {
             for y in &b.addresses {
                 if let Some(l) = self.address_level(x, y) {
-                    let tf_value = (l == 0).then_some(x.street).flatten();
+                    let tf_value = (l == 0).then_some(x.street.get()).flatten();
                     if addr.is_none_or(|(best, _)| l < best) {
                         addr = Some((l, tf_value));
                     }
                 }
-                if let (Some(p), Some(q)) = (x.postcode, y.postcode) {
+                if let (Some(p), Some(q)) = (x.postcode.get(), y.postcode.get()) {
                     let l = if p == q {
                         0
                     } else if within_one_edit(
@@ -401,7 +401,7 @@ impl Comparator<'_> {
                         post = Some((l, (l == 0).then_some(p)));
                     }
                 }
-                if let (Some(p), Some(q)) = (x.locality, y.locality) {
+                if let (Some(p), Some(q)) = (x.locality.get(), y.locality.get()) {
                     let l = if p == q {
                         0
                     } else if jaro_winkler_from(
@@ -498,7 +498,7 @@ impl Comparator<'_> {
     }
 
     fn given_level(&self, a: &NameFeatures, b: &NameFeatures) -> Option<u8> {
-        let (x, y) = (a.given?, b.given?);
+        let (x, y) = (a.given.get()?, b.given.get()?);
         if x == y {
             return Some(level::GIVEN_EXACT);
         }
@@ -544,7 +544,7 @@ impl Comparator<'_> {
 
     /// The family level with cross-script and phonetic equivalence taken into account.
     fn family_level_full(&self, a: &NameFeatures, b: &NameFeatures) -> Option<u8> {
-        let l = self.family_level(a.family, b.family)?;
+        let l = self.family_level(a.family.get(), b.family.get())?;
         if l > level::FAMILY_EQUIVALENT
             && ((a.family_cross.is_some() && a.family_cross == b.family_cross)
                 || (a.family_phonetic.is_some() && a.family_phonetic == b.family_phonetic))
@@ -565,17 +565,17 @@ impl Comparator<'_> {
             }
             _ => false,
         };
-        close(a.given, b.family)
-            && (b.given.is_none() || a.family.is_none() || close(a.family, b.given))
+        close(a.given.get(), b.family.get())
+            && (b.given.is_none() || a.family.is_none() || close(a.family.get(), b.given.get()))
             && a.given != a.family
     }
 
     fn address_level(&self, x: &AddressFeatures, y: &AddressFeatures) -> Option<u8> {
-        let house = match (x.house, y.house) {
+        let house = match (x.house.get(), y.house.get()) {
             (Some(p), Some(q)) => Some(p == q),
             _ => None,
         };
-        let street = match (x.street, y.street) {
+        let street = match (x.street.get(), y.street.get()) {
             (Some(p), Some(q)) if p == q => Some(2u8),
             (Some(p), Some(q)) => {
                 let jw = jaro_winkler_from(

@@ -1087,19 +1087,19 @@ const MAX_TF_ADJUSTMENT: f64 = 5.0;
 pub(crate) fn tf_values(f: &RecordFeatures, seen: &mut Vec<(usize, Sym)>) {
     seen.clear();
     for n in &f.names {
-        if let Some(g) = n.given {
+        if let Some(g) = n.given.get() {
             seen.push((index::GIVEN, g));
         }
-        if let Some(x) = n.family {
+        if let Some(x) = n.family.get() {
             seen.push((index::FAMILY, x));
         }
     }
     seen.extend(f.emails.iter().map(|e| (index::EMAIL, e.canonical)));
     seen.extend(f.phones.iter().map(|p| (index::PHONE, p.e164)));
     for a in &f.addresses {
-        seen.extend(a.street.map(|s| (index::ADDRESS, s)));
-        seen.extend(a.postcode.map(|s| (index::POSTCODE, s)));
-        seen.extend(a.locality.map(|s| (index::LOCALITY, s)));
+        seen.extend(a.street.get().map(|s| (index::ADDRESS, s)));
+        seen.extend(a.postcode.get().map(|s| (index::POSTCODE, s)));
+        seen.extend(a.locality.get().map(|s| (index::LOCALITY, s)));
     }
     seen.sort_unstable();
     seen.dedup();
@@ -1298,7 +1298,7 @@ pub(crate) fn sharing_name(f: &RecordFeatures) -> Option<Sym> {
     f.names
         .iter()
         .filter(|n| !n.given_is_initial)
-        .find_map(|n| n.given_canonical.or(n.given))
+        .find_map(|n| n.given_canonical.get().or(n.given.get()))
 }
 
 /// Add a holder's given name to a value's list (in canonical record order): the first eight
