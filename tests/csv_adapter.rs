@@ -87,6 +87,61 @@ fn bad_rows_are_typed_errors_naming_their_line_and_do_not_stop_reading() {
 }
 
 #[test]
+fn repeats_are_found_among_thousands_of_rows_and_only_within_a_source() {
+    // Keys that are prefixes of one another, the same keys in two sources, and repeats of
+    // early and late rows, over enough rows that the table of seen keys grows many times.
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    for i in 0..3000 {
+        rows.push(("crm", i.to_string()));
+        rows.push(("shop", i.to_string()));
+    }
+    for i in [7, 71, 712, 2999, 0, 30000, 1234] {
+        rows.push(("crm", i.to_string()));
+    }
+    rows.push(("web", "7".to_owned()));
+    rows.push(("shop", "712".to_owned()));
+    let mut data = String::from("source,id,first_name\n");
+    for (source, key) in &rows {
+        data.push_str(&format!("{source},{key},Ann\n"));
+    }
+    let results = read(&data, &CsvOptions::new("default"));
+    assert_eq!(results.len(), rows.len());
+    let mut first_line = std::collections::HashMap::new();
+    let mut repeats = 0;
+    for (i, ((source, key), result)) in rows.iter().zip(&results).enumerate() {
+        let line = i as u64 + 2;
+        match first_line.get(&(*source, key.as_str())) {
+            None => {
+                first_line.insert((*source, key.as_str()), line);
+                let record = result.as_ref().unwrap();
+                assert_eq!(
+                    (record.source.as_str(), record.key.as_str()),
+                    (*source, key.as_str())
+                );
+            }
+            Some(&first) => {
+                repeats += 1;
+                match result {
+                    Err(CsvError::DuplicateKey {
+                        line: l,
+                        first_line: f,
+                        source_system,
+                        key: k,
+                    }) => assert_eq!(
+                        (*l, *f, source_system.as_str(), k),
+                        (line, first, *source, key)
+                    ),
+                    other => {
+                        panic!("line {line}: expected a repeat of line {first}, got {other:?}")
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(repeats, 7);
+}
+
+#[test]
 fn invalid_utf8_is_reported_with_its_column() {
     let mut data = b"id,first_name\n1,".to_vec();
     data.extend_from_slice(&[0xff, 0xfe]);

@@ -472,12 +472,28 @@ pub struct CsvRecords<R> {
 /// The line on which each `(source, key)` was first seen: one entry per row read, so each
 /// source name is stored once and each key once, and rows are hashed with foldhash (seeded
 /// per reader, so keys taken from input cannot be chosen to collide).
+///
+/// Keys are kept end to end in one arena rather than one allocation each, and each entry
+/// keeps its hash, so growing the table never reads a key again: at a million rows the
+/// table is far larger than the cache, and rehashing by key read every key from memory.
 #[derive(Default)]
 struct FirstLines {
     /// Each source's number.
     sources: hashbrown::HashMap<String, u32>,
-    table: hashbrown::HashTable<(u32, Box<str>, u64)>,
+    table: hashbrown::HashTable<Seen>,
+    /// Every key, end to end.
+    keys: String,
     hasher: hashbrown::DefaultHashBuilder,
+}
+
+/// One `(source, key)` in [`FirstLines`].
+struct Seen {
+    hash: u64,
+    line: u64,
+    /// Where the key starts in the arena.
+    start: usize,
+    len: u32,
+    source: u32,
 }
 
 impl FirstLines {
@@ -486,14 +502,39 @@ impl FirstLines {
     fn first_seen(&mut self, source: &str, key: &str, line: u64) -> Option<u64> {
         let next = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
         let source = *self.sources.entry_ref(source).or_insert(next);
-        let FirstLines { table, hasher, .. } = self;
+        let FirstLines {
+            table,
+            keys,
+            hasher,
+            ..
+        } = self;
         let hash = hasher.hash_one((source, key));
-        if let Some(&(_, _, first)) = table.find(hash, |(s, k, _)| *s == source && **k == *key) {
-            return Some(first);
+        let same = |seen: &Seen| {
+            seen.hash == hash
+                && seen.source == source
+                && keys.get(seen.start..seen.start + seen.len as usize) == Some(key)
+        };
+        if let Some(seen) = table.find(hash, same) {
+            return Some(seen.line);
         }
-        table.insert_unique(hash, (source, key.into(), line), |(s, k, _)| {
-            hasher.hash_one((*s, &**k))
-        });
+        // A key of 4 GiB or more is not remembered: a repeat of it goes unreported here (the
+        // resolver still refuses it), and no row is ever wrongly held for a repeat.
+        let Ok(len) = u32::try_from(key.len()) else {
+            return None;
+        };
+        let start = keys.len();
+        keys.push_str(key);
+        table.insert_unique(
+            hash,
+            Seen {
+                hash,
+                line,
+                start,
+                len,
+                source,
+            },
+            |seen| seen.hash,
+        );
         None
     }
 }
