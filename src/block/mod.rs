@@ -382,6 +382,8 @@ pub(crate) fn candidate_pairs(
             },
         )
         .collect();
+    // The blocks are walked: their entries make room for the pairs.
+    drop(entries);
     let mut pairs = Vec::with_capacity(found.iter().map(|f| f.pairs.len()).sum());
     let mut per_rule = vec![0usize; rules.len()];
     let mut dropped = Vec::new();

@@ -745,7 +745,9 @@ impl Resolver {
                 });
             }
         }
+        // Clustering needs only the links: the pairs and their comparisons make room for it.
         drop(compared);
+        drop(pairs);
         let position = |r: &RecordRef| references.binary_search(r).ok().map(|i| i as u32);
         let cannot_link: Vec<(u32, u32)> = self
             .cannot_link
