@@ -341,25 +341,43 @@ pub(crate) fn candidate_pairs(
 ) -> (Vec<u64>, BlockingReport) {
     // (rule, key part a, key part b, record), packed into one integer from the high bits
     // down: sorting groups each block's records in order, with integer comparisons.
-    // Keyed in parallel, a slice of records at a time, then put together in record order.
-    let parts: Vec<Vec<u128>> = features
-        .par_chunks(KEYING_CHUNK)
-        .enumerate()
-        .map(|(c, chunk)| {
-            let mut part = Vec::with_capacity(chunk.len() * rules.len());
-            for (k, f) in chunk.iter().enumerate() {
-                let i = (c * KEYING_CHUNK + k) as u32;
-                for (r, rule) in rules.iter().enumerate() {
-                    rule.keys(f, |a, b| part.push(pack_entry(r as u8, a, b, i)));
+    // Keyed in parallel, a slice of records at a time, in two passes: the first counts each
+    // slice's keys, the second writes them straight to their place. Keying is cheap next to
+    // collecting each slice's keys and copying them all into one vector (a hundred megabytes
+    // at a million records, written twice).
+    let slices = || features.par_chunks(KEYING_CHUNK).enumerate();
+    let counts: Vec<usize> = slices()
+        .map(|(_, chunk)| {
+            let mut n = 0;
+            for f in chunk {
+                for rule in rules {
+                    rule.keys(f, |_, _| n += 1);
                 }
             }
-            part
+            n
         })
         .collect();
-    let mut entries = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        entries.extend(part);
+    let mut entries = vec![0u128; counts.iter().sum()];
+    let mut outs = Vec::with_capacity(counts.len());
+    let mut rest = entries.as_mut_slice();
+    for &n in &counts {
+        let (out, tail) = rest.split_at_mut(n);
+        outs.push(out);
+        rest = tail;
     }
+    slices().zip(outs).for_each(|((c, chunk), out)| {
+        let mut written = 0;
+        for (k, f) in chunk.iter().enumerate() {
+            let i = (c * KEYING_CHUNK + k) as u32;
+            for (r, rule) in rules.iter().enumerate() {
+                rule.keys(f, |a, b| {
+                    out[written] = pack_entry(r as u8, a, b, i);
+                    written += 1;
+                });
+            }
+        }
+        debug_assert_eq!(written, out.len(), "keying is a function of the record");
+    });
     entries.par_sort_unstable();
     entries.dedup();
     // Blocks are runs of entries with the same key; walked twice rather than collected, since
