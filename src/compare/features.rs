@@ -226,20 +226,17 @@ impl FeatureBuilder {
                 .collect();
             tokens.sort_unstable();
             tokens.dedup();
+            let mut key = |part: &Option<String>| -> MaybeSym {
+                nonempty(part.as_deref())
+                    .map(|text| keys.addresses.intern(text))
+                    .into()
+            };
             let features = AddressFeatures {
-                house: nonempty(address.house_number.as_deref())
-                    .map(|h| keys.addresses.intern(h))
-                    .into(),
-                street: nonempty(address.street.as_deref())
-                    .map(|s| keys.addresses.intern(s))
-                    .into(),
+                house: key(&address.house_number),
+                street: key(&address.street),
                 tokens,
-                postcode: nonempty(address.postcode.as_deref())
-                    .map(|p| keys.addresses.intern(p))
-                    .into(),
-                locality: nonempty(address.locality.as_deref())
-                    .map(|l| keys.addresses.intern(l))
-                    .into(),
+                postcode: key(&address.postcode),
+                locality: key(&address.locality),
             };
             if features != AddressFeatures::default() {
                 f.addresses.push(features);

@@ -933,7 +933,6 @@ fn canonical_order(references: &[RecordRef]) -> Result<Vec<u32>, usize> {
     Ok(keyed.into_iter().map(|(_, _, i)| i).collect())
 }
 
-/// Records' comparison features, in arrival order, with the keys they were interned into.
 /// An empty vector with room for `(lower, upper)` items (a size hint): for the upper bound
 /// when there is one and the allocator grants it, else for the lower bound if it grants that,
 /// else none (the vector grows as it must). No bound above [`MAX_RECORDS`] is asked for.
@@ -949,6 +948,7 @@ fn reserved<T>((lower, upper): (usize, Option<usize>)) -> Vec<T> {
 /// The most records one resolution takes: record positions are `u32`s.
 const MAX_RECORDS: usize = u32::MAX as usize;
 
+/// Records' comparison features, in arrival order, with the keys they were interned into.
 struct Built {
     keys: KeySpace,
     features: Vec<RecordFeatures>,
