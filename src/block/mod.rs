@@ -330,6 +330,22 @@ impl BlockPairs {
 /// Records keyed per parallel task in [`candidate_pairs`].
 const KEYING_CHUNK: usize = 1 << 14;
 
+/// The blocking entries of slice `c` (of [`KEYING_CHUNK`] records) of the features, in
+/// order: both keying passes take them from here, so they cannot disagree.
+fn key_slice(
+    rules: &[BlockingRule],
+    c: usize,
+    chunk: &[RecordFeatures],
+    mut emit: impl FnMut(u128),
+) {
+    for (k, f) in chunk.iter().enumerate() {
+        let i = (c * KEYING_CHUNK + k) as u32;
+        for (r, rule) in rules.iter().enumerate() {
+            rule.keys(f, |a, b| emit(pack_entry(r as u8, a, b, i)));
+        }
+    }
+}
+
 /// Candidate pairs `(a, b)` with `a < b`, packed as `a << 32 | b`, sorted and unique.
 pub(crate) fn candidate_pairs(
     features: &[RecordFeatures],
@@ -347,13 +363,9 @@ pub(crate) fn candidate_pairs(
     // at a million records, written twice).
     let slices = || features.par_chunks(KEYING_CHUNK).enumerate();
     let counts: Vec<usize> = slices()
-        .map(|(_, chunk)| {
+        .map(|(c, chunk)| {
             let mut n = 0;
-            for f in chunk {
-                for rule in rules {
-                    rule.keys(f, |_, _| n += 1);
-                }
-            }
+            key_slice(rules, c, chunk, |_| n += 1);
             n
         })
         .collect();
@@ -367,15 +379,10 @@ pub(crate) fn candidate_pairs(
     }
     slices().zip(outs).for_each(|((c, chunk), out)| {
         let mut written = 0;
-        for (k, f) in chunk.iter().enumerate() {
-            let i = (c * KEYING_CHUNK + k) as u32;
-            for (r, rule) in rules.iter().enumerate() {
-                rule.keys(f, |a, b| {
-                    out[written] = pack_entry(r as u8, a, b, i);
-                    written += 1;
-                });
-            }
-        }
+        key_slice(rules, c, chunk, |entry| {
+            out[written] = entry;
+            written += 1;
+        });
         debug_assert_eq!(written, out.len(), "keying is a function of the record");
     });
     entries.par_sort_unstable();

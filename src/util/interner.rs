@@ -44,7 +44,7 @@ impl MaybeSym {
     /// Whether there is none.
     #[inline]
     pub(crate) fn is_none(self) -> bool {
-        self.0 == FREE
+        !self.is_some()
     }
 }
 
