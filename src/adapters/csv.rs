@@ -473,22 +473,43 @@ pub struct CsvRecords<R> {
 /// source name is stored once and each key once, and rows are hashed with foldhash (seeded
 /// per reader, so keys taken from input cannot be chosen to collide).
 ///
-/// Keys are kept end to end in one arena rather than one allocation each, and each entry
-/// keeps its hash, so growing the table never reads a key again: at a million rows the
-/// table is far larger than the cache, and rehashing by key read every key from memory.
+/// Keys are kept end to end in one arena rather than one allocation each. The hash table
+/// holds eight bytes a row: the row's number and 32 bits of its hash, from which the table's
+/// hash is spread again when it grows, so growing reads nothing else. At a million rows the
+/// table is far larger than the cache: rehashing by key read every key from memory, and
+/// every byte of a table that is written is a page the kernel must first zero.
 #[derive(Default)]
 struct FirstLines {
     /// Each source's number.
     sources: hashbrown::HashMap<String, u32>,
-    table: hashbrown::HashTable<Seen>,
+    table: hashbrown::HashTable<Slot>,
+    /// Every row remembered, in the order read.
+    rows: Vec<Seen>,
     /// Every key, end to end.
     keys: String,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
+/// A row's place in [`FirstLines::table`].
+#[derive(Clone, Copy)]
+struct Slot {
+    /// The low 32 bits of the row's hash.
+    tag: u32,
+    /// Its index in [`FirstLines::rows`].
+    row: u32,
+}
+
+impl Slot {
+    /// The table's hash for a tag: multiplying by an odd constant keeps the tag's
+    /// well-mixed low bits as the bucket index and spreads all of them into the top bits
+    /// the table keeps in its control bytes.
+    fn hash(tag: u32) -> u64 {
+        u64::from(tag).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
 /// One `(source, key)` in [`FirstLines`].
 struct Seen {
-    hash: u64,
     line: u64,
     /// Where the key starts in the arena.
     start: usize,
@@ -504,37 +525,40 @@ impl FirstLines {
         let source = *self.sources.entry_ref(source).or_insert(next);
         let FirstLines {
             table,
+            rows,
             keys,
             hasher,
             ..
         } = self;
-        let hash = hasher.hash_one((source, key));
-        let same = |seen: &Seen| {
-            seen.hash == hash
-                && seen.source == source
-                && keys.get(seen.start..seen.start + seen.len as usize) == Some(key)
+        // Truncated on purpose: 32 bits pick the bucket; the few rows sharing a tag are told
+        // apart by their source and key.
+        let tag = hasher.hash_one((source, key)) as u32;
+        let hash = Slot::hash(tag);
+        let same = |slot: &Slot| {
+            slot.tag == tag && {
+                let seen = &rows[slot.row as usize];
+                seen.source == source
+                    && keys.get(seen.start..seen.start + seen.len as usize) == Some(key)
+            }
         };
-        if let Some(seen) = table.find(hash, same) {
-            return Some(seen.line);
+        if let Some(slot) = table.find(hash, same) {
+            return Some(rows[slot.row as usize].line);
         }
-        // A key of 4 GiB or more is not remembered: a repeat of it goes unreported here (the
-        // resolver still refuses it), and no row is ever wrongly held for a repeat.
-        let Ok(len) = u32::try_from(key.len()) else {
+        // A key of 4 GiB or more, or a row after the 2^32nd, is not remembered: a repeat of
+        // it goes unreported here (the resolver still refuses it), and no row is ever wrongly
+        // held for a repeat.
+        let (Ok(len), Ok(row)) = (u32::try_from(key.len()), u32::try_from(rows.len())) else {
             return None;
         };
         let start = keys.len();
         keys.push_str(key);
-        table.insert_unique(
-            hash,
-            Seen {
-                hash,
-                line,
-                start,
-                len,
-                source,
-            },
-            |seen| seen.hash,
-        );
+        rows.push(Seen {
+            line,
+            start,
+            len,
+            source,
+        });
+        table.insert_unique(hash, Slot { tag, row }, |slot| Slot::hash(slot.tag));
         None
     }
 }
