@@ -117,38 +117,101 @@ pub(crate) struct RecordFeatures {
     pub(crate) gender: Option<Gender>,
 }
 
-/// Turns normalised records into features, interning keys into a shared [`KeySpace`].
-pub(crate) struct FeatureBuilder {
-    metaphone: DoubleMetaphone,
-    scratch: String,
-    /// Phonetic codes by name symbol: names repeat, and encoding allocates.
-    phonetic_of: FastMap<Sym, Sym>,
+/// Which interner of a [`KeySpace`] a key goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Space {
+    Names,
+    Emails,
+    Phones,
+    Addresses,
+    Ids,
 }
 
-impl Default for FeatureBuilder {
-    fn default() -> Self {
-        FeatureBuilder {
-            metaphone: DoubleMetaphone::new(None),
-            scratch: String::new(),
-            phonetic_of: FastMap::default(),
+impl KeySpace {
+    fn interner(&mut self, space: Space) -> &mut Interner {
+        match space {
+            Space::Names => &mut self.names,
+            Space::Emails => &mut self.emails,
+            Space::Phones => &mut self.phones,
+            Space::Addresses => &mut self.addresses,
+            Space::Ids => &mut self.ids,
+        }
+    }
+
+    fn interner_ref(&self, space: Space) -> &Interner {
+        match space {
+            Space::Names => &self.names,
+            Space::Emails => &self.emails,
+            Space::Phones => &self.phones,
+            Space::Addresses => &self.addresses,
+            Space::Ids => &self.ids,
         }
     }
 }
 
-const GENERATIONS: &[&str] = &["jr", "sr", "ii", "iii", "iv", "v"];
+/// One key of a [`PendingFeatures`], in the order they are interned.
+#[derive(Debug, Clone, Copy)]
+enum PendingKey {
+    /// A text, which ends at `end` in [`PendingFeatures::texts`] and starts where the
+    /// previous text ended.
+    Text { space: Space, end: usize },
+    /// The phonetic code of the name that is key number `name`.
+    Phonetic { name: u32 },
+}
 
-impl FeatureBuilder {
-    pub(crate) fn build(
-        &mut self,
-        record: &NormalizedRecord,
-        keys: &mut KeySpace,
-    ) -> RecordFeatures {
+/// A record's features, with every key still a text: what [`PendingFeatures::of`] makes of a
+/// normalised record, and [`FeatureBuilder::finish`] interns.
+///
+/// Interning numbers keys in arrival order, so it runs on one thread; everything else about
+/// features is a pure function of the record. Splitting the two lets batch resolution build
+/// pending features on the thread that normalised the record, while its strings are still in
+/// that core's cache, and free the normalised record there, where it was allocated (a free
+/// from another thread costs more, and so does the next allocation of that memory). What
+/// crosses to the interning thread is one buffer of texts a record, not thirty strings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PendingFeatures {
+    /// Features whose symbols are indices into `keys`.
+    features: RecordFeatures,
+    /// Every text key, end to end.
+    texts: String,
+    keys: SmallVec<[PendingKey; 16]>,
+}
+
+impl PendingFeatures {
+    /// The features of `record`, keys not yet interned.
+    pub(crate) fn of(record: &NormalizedRecord) -> PendingFeatures {
+        let mut p = PendingFeatures::default();
+        p.features = p.build(record);
+        p
+    }
+
+    /// The pending symbol of `text` in `space`.
+    fn key(&mut self, space: Space, text: &str) -> Sym {
+        self.texts.push_str(text);
+        self.push(PendingKey::Text {
+            space,
+            end: self.texts.len(),
+        })
+    }
+
+    /// The pending symbol of the phonetic code of the name whose pending symbol is `name`.
+    fn phonetic(&mut self, name: Sym) -> Sym {
+        self.push(PendingKey::Phonetic { name })
+    }
+
+    fn push(&mut self, key: PendingKey) -> Sym {
+        self.keys.push(key);
+        // A record's keys are far fewer than 2^32: each is a value of a bounded size.
+        (self.keys.len() - 1) as Sym
+    }
+
+    fn build(&mut self, record: &NormalizedRecord) -> RecordFeatures {
         let mut f = RecordFeatures::default();
         for name in record.names.iter().filter_map(|n| n.matchable()) {
-            let given = Self::compact(name.keys.given_ascii.as_deref());
-            let family = Self::compact(name.keys.family_ascii.as_deref());
-            let given_sym = given.as_deref().map(|g| keys.names.intern(g));
-            let family_sym = family.as_deref().map(|g| keys.names.intern(g));
+            let given = FeatureBuilder::compact(name.keys.given_ascii.as_deref());
+            let family = FeatureBuilder::compact(name.keys.family_ascii.as_deref());
+            let given_sym = given.as_deref().map(|g| self.key(Space::Names, g));
+            let family_sym = family.as_deref().map(|g| self.key(Space::Names, g));
             let features = NameFeatures {
                 given_is_initial: given.as_ref().is_some_and(|g| g.len() == 1),
                 given_initial: given.as_ref().and_then(|g| g.bytes().next()),
@@ -156,33 +219,33 @@ impl FeatureBuilder {
                     .as_deref()
                     .zip(given_sym)
                     .filter(|(g, _)| g.len() > 1)
-                    .map(|(g, sym)| self.phonetic(g, sym, &mut keys.names))
+                    .map(|(_, sym)| self.phonetic(sym))
                     .into(),
                 given: given_sym.into(),
                 given_canonical: name
                     .given_canonical
                     .as_deref()
                     .filter(|c| !c.is_empty())
-                    .map(|c| keys.names.intern(c))
+                    .map(|c| self.key(Space::Names, c))
                     .into(),
                 given_cross: nonempty(name.keys.given_cross_script.as_deref())
-                    .map(|c| keys.names.intern(c))
+                    .map(|c| self.key(Space::Names, c))
                     .into(),
                 family_phonetic: family
                     .as_deref()
                     .zip(family_sym)
                     .filter(|(f, _)| f.len() > 1)
-                    .map(|(f, sym)| self.phonetic(f, sym, &mut keys.names))
+                    .map(|(_, sym)| self.phonetic(sym))
                     .into(),
                 family: family_sym.into(),
                 family_cross: nonempty(name.keys.family_cross_script.as_deref())
-                    .map(|c| keys.names.intern(c))
+                    .map(|c| self.key(Space::Names, c))
                     .into(),
                 generation: name
                     .suffix
                     .as_deref()
                     .and_then(|s| s.split(' ').find(|w| GENERATIONS.contains(w)))
-                    .map(|g| keys.names.intern(g))
+                    .map(|g| self.key(Space::Names, g))
                     .into(),
             };
             if given_sym.is_some() || family_sym.is_some() {
@@ -194,11 +257,12 @@ impl FeatureBuilder {
                 continue;
             }
             f.emails.push(EmailFeatures {
-                canonical: keys.emails.intern(email.canonical()),
-                local: keys
-                    .emails
-                    .intern(email.canonical().split('@').next().unwrap_or("")),
-                domain: keys.emails.intern(email.domain()),
+                canonical: self.key(Space::Emails, email.canonical()),
+                local: self.key(
+                    Space::Emails,
+                    email.canonical().split('@').next().unwrap_or(""),
+                ),
+                domain: self.key(Space::Emails, email.domain()),
             });
         }
         for (phone, kind) in record
@@ -207,9 +271,9 @@ impl FeatureBuilder {
             .filter_map(|p| p.number.matchable().map(|n| (n, p.kind)))
         {
             f.phones.push(PhoneFeatures {
-                e164: keys.phones.intern(phone.e164()),
+                e164: self.key(Space::Phones, phone.e164()),
                 digits: pack_digits(phone.e164().trim_start_matches('+')),
-                subscriber: keys.phones.intern(phone.last_digits(7)),
+                subscriber: self.key(Space::Phones, phone.last_digits(7)),
                 landline: kind == PhoneKind::Landline,
             });
         }
@@ -217,18 +281,17 @@ impl FeatureBuilder {
             f.birth.extend(birth.readings());
         }
         for address in record.addresses.iter().filter_map(|a| a.matchable()) {
-            let mut tokens: SmallVec<[Sym; 4]> = address
+            // Sorted and deduplicated once interned, by symbol.
+            let tokens: SmallVec<[Sym; 4]> = address
                 .street
                 .iter()
                 .flat_map(|s| s.split(' '))
                 .filter(|t| !t.is_empty())
-                .map(|t| keys.addresses.intern(t))
+                .map(|t| self.key(Space::Addresses, t))
                 .collect();
-            tokens.sort_unstable();
-            tokens.dedup();
             let mut key = |part: &Option<String>| -> MaybeSym {
                 nonempty(part.as_deref())
-                    .map(|text| keys.addresses.intern(text))
+                    .map(|text| self.key(Space::Addresses, text))
                     .into()
             };
             let features = AddressFeatures {
@@ -242,23 +305,24 @@ impl FeatureBuilder {
                 f.addresses.push(features);
             }
         }
+        let mut scheme = String::new();
         for (id, flags) in record
             .identifiers
             .iter()
             .filter_map(|n| n.matchable().map(|v| (v, n.flags)))
         {
-            self.scratch.clear();
-            self.scratch.push_str(id.kind.as_str());
-            self.scratch.push('/');
-            self.scratch.push_str(id.issuer.as_deref().unwrap_or(""));
+            scheme.clear();
+            scheme.push_str(id.kind.as_str());
+            scheme.push('/');
+            scheme.push_str(id.issuer.as_deref().unwrap_or(""));
             f.ids.push(IdFeatures {
-                scheme: keys.ids.intern(&self.scratch),
+                scheme: self.key(Space::Ids, &scheme),
                 kind_is_exclusive: id.kind.is_exclusive(),
                 kind_is_national: matches!(
                     id.kind,
                     IdentifierKind::NationalId | IdentifierKind::Passport | IdentifierKind::TaxId
                 ),
-                value: keys.ids.intern(&id.value),
+                value: self.key(Space::Ids, &id.value),
                 verified: flags.contains(crate::normalize::ValueFlags::VERIFIED),
             });
         }
@@ -266,31 +330,188 @@ impl FeatureBuilder {
         f
     }
 
-    /// Ask for the table slots of `record`'s most numerous keys (e-mails, phones, streets,
-    /// names) before [`build`](Self::build) interns them: called a few records ahead, the
-    /// loads overlap with building the records in between. A hint only.
-    pub(crate) fn prefetch(record: &NormalizedRecord, keys: &KeySpace) {
-        for name in record.names.iter().filter_map(|n| n.matchable()) {
-            for key in [&name.keys.given_ascii, &name.keys.family_ascii]
-                .into_iter()
-                .flatten()
-            {
-                keys.names.prefetch(key);
+    /// Each text key with its space, in order.
+    fn texts(&self) -> impl Iterator<Item = (Space, &str)> {
+        let mut start = 0;
+        self.keys.iter().filter_map(move |key| match *key {
+            PendingKey::Text { space, end } => {
+                let text = &self.texts[start..end];
+                start = end;
+                Some((space, text))
+            }
+            PendingKey::Phonetic { .. } => None,
+        })
+    }
+}
+
+impl RecordFeatures {
+    /// Every symbol replaced by what `f` makes of it. Fields are named in full, so that a new
+    /// symbol field cannot be forgotten here.
+    fn map_syms(&mut self, mut f: impl FnMut(Sym) -> Sym) {
+        let maybe = |m: &mut MaybeSym, f: &mut dyn FnMut(Sym) -> Sym| {
+            if let Some(sym) = m.get() {
+                *m = Some(f(sym)).into();
+            }
+        };
+        let RecordFeatures {
+            names,
+            emails,
+            phones,
+            birth: _,
+            addresses,
+            ids,
+            gender: _,
+        } = self;
+        for name in names {
+            let NameFeatures {
+                given,
+                given_canonical,
+                given_phonetic,
+                given_cross,
+                given_is_initial: _,
+                given_initial: _,
+                family,
+                family_phonetic,
+                family_cross,
+                generation,
+            } = name;
+            for m in [
+                given,
+                given_canonical,
+                given_phonetic,
+                given_cross,
+                family,
+                family_phonetic,
+                family_cross,
+                generation,
+            ] {
+                maybe(m, &mut f);
             }
         }
-        for email in record.emails.iter().filter_map(|e| e.address.matchable()) {
-            keys.emails.prefetch(email.canonical());
-            keys.emails
-                .prefetch(email.canonical().split('@').next().unwrap_or(""));
-        }
-        for phone in record.phones.iter().filter_map(|p| p.number.matchable()) {
-            keys.phones.prefetch(phone.e164());
-            keys.phones.prefetch(phone.last_digits(7));
-        }
-        for address in record.addresses.iter().filter_map(|a| a.matchable()) {
-            if let Some(street) = &address.street {
-                keys.addresses.prefetch(street);
+        for EmailFeatures {
+            canonical,
+            local,
+            domain,
+        } in emails
+        {
+            for sym in [canonical, local, domain] {
+                *sym = f(*sym);
             }
+        }
+        for PhoneFeatures {
+            e164,
+            digits: _,
+            subscriber,
+            landline: _,
+        } in phones
+        {
+            for sym in [e164, subscriber] {
+                *sym = f(*sym);
+            }
+        }
+        for AddressFeatures {
+            house,
+            street,
+            tokens,
+            postcode,
+            locality,
+        } in addresses
+        {
+            for m in [house, street, postcode, locality] {
+                maybe(m, &mut f);
+            }
+            for token in tokens.iter_mut() {
+                *token = f(*token);
+            }
+            tokens.sort_unstable();
+            tokens.dedup();
+        }
+        for IdFeatures {
+            scheme,
+            kind_is_exclusive: _,
+            kind_is_national: _,
+            value,
+            verified: _,
+        } in ids
+        {
+            for sym in [scheme, value] {
+                *sym = f(*sym);
+            }
+        }
+    }
+}
+
+/// Turns normalised records into features, interning keys into a shared [`KeySpace`].
+pub(crate) struct FeatureBuilder {
+    metaphone: DoubleMetaphone,
+    /// Phonetic codes by name symbol: names repeat, and encoding allocates.
+    phonetic_of: FastMap<Sym, Sym>,
+}
+
+impl Default for FeatureBuilder {
+    fn default() -> Self {
+        FeatureBuilder {
+            metaphone: DoubleMetaphone::new(None),
+            phonetic_of: FastMap::default(),
+        }
+    }
+}
+
+const GENERATIONS: &[&str] = &["jr", "sr", "ii", "iii", "iv", "v"];
+
+impl FeatureBuilder {
+    /// The features of `record`, its keys interned into `keys`:
+    /// [`finish`](Self::finish) of [`PendingFeatures::of`].
+    pub(crate) fn build(
+        &mut self,
+        record: &NormalizedRecord,
+        keys: &mut KeySpace,
+    ) -> RecordFeatures {
+        self.finish(PendingFeatures::of(record), keys)
+    }
+
+    /// Intern `pending`'s keys into `keys`, in the order they were met, and give its
+    /// features their symbols.
+    pub(crate) fn finish(
+        &mut self,
+        pending: PendingFeatures,
+        keys: &mut KeySpace,
+    ) -> RecordFeatures {
+        let PendingFeatures {
+            mut features,
+            texts,
+            keys: pending_keys,
+        } = pending;
+        // Each key's symbol, and where its text is.
+        let mut syms: SmallVec<[(Sym, usize, usize); 16]> = SmallVec::new();
+        let mut start = 0;
+        for key in &pending_keys {
+            let (sym, text) = match *key {
+                PendingKey::Text { space, end } => {
+                    let text = (start, end);
+                    start = end;
+                    (keys.interner(space).intern(&texts[text.0..text.1]), text)
+                }
+                PendingKey::Phonetic { name } => {
+                    let (name, from, to) = syms[name as usize];
+                    (
+                        self.phonetic(&texts[from..to], name, &mut keys.names),
+                        (0, 0),
+                    )
+                }
+            };
+            syms.push((sym, text.0, text.1));
+        }
+        features.map_syms(|pending| syms[pending as usize].0);
+        features
+    }
+
+    /// Ask for the table slots of `pending`'s keys before [`finish`](Self::finish) interns
+    /// them: called a few records ahead, the loads overlap with finishing the records in
+    /// between. A hint only.
+    pub(crate) fn prefetch(pending: &PendingFeatures, keys: &KeySpace) {
+        for (space, text) in pending.texts() {
+            keys.interner_ref(space).prefetch(text);
         }
     }
 
@@ -328,7 +549,124 @@ fn nonempty(s: Option<&str>) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::RecordFeatures;
+    use super::{FeatureBuilder, KeySpace, RecordFeatures};
+    use crate::model::{Identifier, IdentifierKind, PersonName, PostalAddress, SourceRecord};
+    use crate::normalize::RecordNormalizer;
+
+    /// Every symbol of finished features names the text it was made from. Pending keys are
+    /// numbered per record and replaced once interned: a symbol field left out of that
+    /// replacement would keep its pending number and name some other text.
+    #[test]
+    fn finished_features_name_their_own_texts() {
+        let record = SourceRecord::new("crm", "1")
+            .name(PersonName {
+                given: Some("Bob".into()),
+                family: Some("Smith".into()),
+                suffix: Some("Jr".into()),
+                ..PersonName::default()
+            })
+            .name(PersonName::from_parts("سارا", "احمدی"))
+            .email("Bob.Smith@Fastmail.com")
+            .phone("+1 555 123 4567")
+            .address(PostalAddress {
+                lines: vec!["12 Main Street".into()],
+                locality: Some("Springfield".into()),
+                postcode: Some("62704".into()),
+                ..PostalAddress::default()
+            })
+            .identifier(
+                Identifier::new(IdentifierKind::NationalId, "۰۴۹-۹۳۷۰۸۹-۹").with_issuer("ir"),
+            );
+        let normalized = RecordNormalizer::default().normalize(&record);
+        let mut keys = KeySpace::default();
+        // Other keys first, so that no symbol equals its pending number by chance.
+        for filler in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"] {
+            for interner in [
+                &mut keys.names,
+                &mut keys.emails,
+                &mut keys.phones,
+                &mut keys.addresses,
+                &mut keys.ids,
+            ] {
+                interner.intern(filler);
+            }
+        }
+        let f = FeatureBuilder::default().build(&normalized, &mut keys);
+
+        let text = |interner: &crate::util::interner::Interner, sym: super::MaybeSym| {
+            sym.get().map(|s| interner.resolve(s).to_owned())
+        };
+        assert_eq!(f.names.len(), 2);
+        for (features, name) in f.names.iter().zip(&normalized.names) {
+            let name = name.value.as_ref().unwrap();
+            let names = &keys.names;
+            assert_eq!(text(names, features.given), name.keys.given_ascii);
+            assert_eq!(text(names, features.family), name.keys.family_ascii);
+            assert_eq!(
+                text(names, features.given_cross),
+                name.keys.given_cross_script
+            );
+            assert_eq!(
+                text(names, features.family_cross),
+                name.keys.family_cross_script
+            );
+            assert!(text(names, features.given_phonetic)
+                .unwrap()
+                .starts_with('#'));
+            assert!(text(names, features.family_phonetic)
+                .unwrap()
+                .starts_with('#'));
+        }
+        let bob = &f.names[0];
+        assert_eq!(
+            text(&keys.names, bob.given_canonical).as_deref(),
+            Some("robert")
+        );
+        assert_eq!(text(&keys.names, bob.generation).as_deref(), Some("jr"));
+
+        let email = normalized.emails[0].address.value.as_ref().unwrap();
+        let e = f.emails[0];
+        assert_eq!(keys.emails.resolve(e.canonical), email.canonical());
+        assert_eq!(
+            keys.emails.resolve(e.local),
+            email.canonical().split('@').next().unwrap()
+        );
+        assert_eq!(keys.emails.resolve(e.domain), email.domain());
+
+        let phone = normalized.phones[0].number.value.as_ref().unwrap();
+        assert_eq!(keys.phones.resolve(f.phones[0].e164), phone.e164());
+        assert_eq!(
+            keys.phones.resolve(f.phones[0].subscriber),
+            phone.last_digits(7)
+        );
+
+        let address = normalized.addresses[0].value.as_ref().unwrap();
+        let a = &f.addresses[0];
+        let addresses = &keys.addresses;
+        assert_eq!(text(addresses, a.house), address.house_number);
+        assert_eq!(text(addresses, a.street), address.street);
+        assert_eq!(text(addresses, a.postcode), address.postcode);
+        assert_eq!(text(addresses, a.locality), address.locality);
+        let mut tokens: Vec<&str> = a.tokens.iter().map(|&t| addresses.resolve(t)).collect();
+        assert!(
+            a.tokens.windows(2).all(|w| w[0] < w[1]),
+            "sorted by symbol, no repeats"
+        );
+        tokens.sort_unstable();
+        let mut expected: Vec<&str> = address.street.as_deref().unwrap().split(' ').collect();
+        expected.sort_unstable();
+        assert_eq!(tokens, expected);
+
+        let id = normalized.identifiers[0].value.as_ref().unwrap();
+        assert_eq!(keys.ids.resolve(f.ids[0].value), id.value);
+        let scheme = format!(
+            "{}/{}",
+            id.kind.as_str(),
+            id.issuer.as_deref().unwrap_or("")
+        );
+        assert_eq!(keys.ids.resolve(f.ids[0].scheme), scheme);
+        assert!(f.ids[0].verified);
+    }
 
     /// A million records' features are held at once and read at random by the pair loop:
     /// a field that makes them bigger should be a decision, not an accident.

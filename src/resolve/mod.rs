@@ -14,7 +14,7 @@ pub use model::{MatchModel, MODEL_FORMAT};
 
 use crate::block::{candidate_pairs, BlockingReport, BlockingRule, LinkMode};
 use crate::cluster::{cluster_in_parallel, Decision, Link, MergeGuard, Refusal};
-use crate::compare::features::{FeatureBuilder, KeySpace, RecordFeatures};
+use crate::compare::features::{FeatureBuilder, KeySpace, PendingFeatures, RecordFeatures};
 use crate::compare::similarity::{jaro_winkler_from, within_one_edit};
 use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
 use crate::error::{ConfigError, ResolveError};
@@ -494,9 +494,10 @@ impl Resolver {
         self.resolve_features(keys, features, references, observed, observer)
     }
 
-    /// Normalise chunks in parallel, one at a time, while the previous chunk's features are
-    /// built (feature building interns keys in arrival order and so runs on one thread): the
-    /// sequential part overlaps the parallel one instead of waiting for it. `fill` appends
+    /// Normalise chunks in parallel, one at a time, taking each record's features with its
+    /// keys still texts ([`PendingFeatures`]), while the previous chunk's keys are interned
+    /// (in arrival order, and so on one thread): the sequential part overlaps the parallel
+    /// one instead of waiting for it. `fill` appends
     /// the next chunk to the empty vector it is given, and appends nothing at the end.
     ///
     /// The chunk vectors are reused from one chunk to the next: a chunk is megabytes, which
@@ -528,9 +529,9 @@ impl Resolver {
         };
         let mut builder = FeatureBuilder::default();
         let mut chunk: Vec<T> = Vec::new();
-        // The chunk whose features are being built, and the one being normalised.
-        let mut pending: Vec<NormalizedRecord> = Vec::new();
-        let mut normalized: Vec<NormalizedRecord> = Vec::new();
+        // The chunk whose keys are being interned, and the one being normalised.
+        let mut pending: Vec<Normalised> = Vec::new();
+        let mut normalized: Vec<Normalised> = Vec::new();
         loop {
             fill(&mut chunk);
             let last = chunk.is_empty();
@@ -539,19 +540,32 @@ impl Resolver {
                     let mut records = pending.drain(..);
                     while let Some(n) = records.next() {
                         if let Some(ahead) = records.as_slice().get(INTERN_PREFETCH_DISTANCE) {
-                            FeatureBuilder::prefetch(ahead, &built.keys);
+                            FeatureBuilder::prefetch(&ahead.features, &built.keys);
                         }
-                        built.features.push(builder.build(&n, &mut built.keys));
+                        built
+                            .features
+                            .push(builder.finish(n.features, &mut built.keys));
                         built.observed.push(n.observed_at);
                         built.references.push(n.reference);
                     }
                 },
-                // Each input is consumed where it is normalised, and so freed while its
-                // memory is still in that core's cache.
+                // Each input is consumed where it is normalised, and the normalised record
+                // where its features are taken: both are freed while their memory is still
+                // in that core's cache, by the thread that allocated the normalised record.
                 || {
                     chunk
                         .par_drain(..)
-                        .map_init(|| memos.lend(), |memo, t| normalise(t, memo.memo()))
+                        .map_init(
+                            || memos.lend(),
+                            |memo, t| {
+                                let n = normalise(t, memo.memo());
+                                Normalised {
+                                    features: PendingFeatures::of(&n),
+                                    reference: n.reference,
+                                    observed_at: n.observed_at,
+                                }
+                            },
+                        )
                         .collect_into_vec(&mut normalized);
                 },
             );
@@ -947,6 +961,14 @@ fn reserved<T>((lower, upper): (usize, Option<usize>)) -> Vec<T> {
 
 /// The most records one resolution takes: record positions are `u32`s.
 const MAX_RECORDS: usize = u32::MAX as usize;
+
+/// What batch resolution keeps of a normalised record: its features, keys not yet interned,
+/// its reference and its observation time.
+struct Normalised {
+    features: PendingFeatures,
+    reference: RecordRef,
+    observed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
 
 /// Records' comparison features, in arrival order, with the keys they were interned into.
 struct Built {
