@@ -180,7 +180,12 @@ pub(crate) struct PendingFeatures {
 impl PendingFeatures {
     /// The features of `record`, keys not yet interned.
     pub(crate) fn of(record: &NormalizedRecord) -> PendingFeatures {
-        let mut p = PendingFeatures::default();
+        let mut p = PendingFeatures {
+            // Enough for a record with a name, an e-mail, a phone and an address: the buffer
+            // rarely grows.
+            texts: String::with_capacity(160),
+            ..PendingFeatures::default()
+        };
         p.features = p.build(record);
         p
     }
