@@ -174,6 +174,7 @@ pub(crate) struct PendingFeatures {
     features: RecordFeatures,
     /// Every text key, end to end.
     texts: String,
+    /// Every key, in the order met: a pending symbol is its index here.
     keys: SmallVec<[PendingKey; 16]>,
 }
 
