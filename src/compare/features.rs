@@ -13,7 +13,7 @@ use crate::compare::similarity::pack_digits;
 use crate::model::{IdentifierKind, PhoneKind};
 use crate::normalize::{Gender, NormalizedRecord, PartialDate};
 use crate::util::fasthash::FastMap;
-use crate::util::interner::{Interner, MaybeSym, Sym};
+use crate::util::interner::{Interner, KeyHasher, MaybeSym, Sym};
 
 /// One namespace of interned keys per kind of value, so that term frequencies of given names
 /// and e-mails never mix.
@@ -147,14 +147,39 @@ impl KeySpace {
             Space::Ids => &self.ids,
         }
     }
+
+    /// Copies of the interners' hash functions, for [`PendingFeatures::of`] on other threads.
+    pub(crate) fn hashers(&self) -> KeyHashers {
+        KeyHashers(
+            [
+                Space::Names,
+                Space::Emails,
+                Space::Phones,
+                Space::Addresses,
+                Space::Ids,
+            ]
+            .map(|space| self.interner_ref(space).hasher()),
+        )
+    }
+}
+
+/// The hash functions of a [`KeySpace`]'s interners, one per [`Space`] in declaration order:
+/// keys hashed where their features are taken are not hashed again to be interned.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyHashers([KeyHasher; 5]);
+
+impl KeyHashers {
+    fn hash(&self, space: Space, text: &str) -> u64 {
+        self.0[space as usize].hash(text)
+    }
 }
 
 /// One key of a [`PendingFeatures`], in the order they are interned.
 #[derive(Debug, Clone, Copy)]
 enum PendingKey {
     /// A text, which ends at `end` in [`PendingFeatures::texts`] and starts where the
-    /// previous text ended.
-    Text { space: Space, end: usize },
+    /// previous text ended, with its hash in its space's interner.
+    Text { space: Space, end: usize, hash: u64 },
     /// The phonetic code of the name that is key number `name`.
     Phonetic { name: u32 },
 }
@@ -179,25 +204,37 @@ pub(crate) struct PendingFeatures {
 }
 
 impl PendingFeatures {
-    /// The features of `record`, keys not yet interned.
-    pub(crate) fn of(record: &NormalizedRecord) -> PendingFeatures {
-        let mut p = PendingFeatures {
-            // Enough for a record with a name, an e-mail, a phone and an address: the buffer
-            // rarely grows.
-            texts: String::with_capacity(160),
-            ..PendingFeatures::default()
+    /// The features of `record`, keys not yet interned but hashed with `hashers`, which
+    /// must be those of the [`KeySpace`] they will be interned into.
+    pub(crate) fn of(record: &NormalizedRecord, hashers: &KeyHashers) -> PendingFeatures {
+        let mut pending = Pending {
+            hashers,
+            features: PendingFeatures {
+                // Enough for a record with a name, an e-mail, a phone and an address: the
+                // buffer rarely grows.
+                texts: String::with_capacity(160),
+                ..PendingFeatures::default()
+            },
         };
-        p.features = p.build(record);
-        p
+        pending.features.features = pending.build(record);
+        pending.features
     }
+}
 
+/// [`PendingFeatures`] being taken, with the hash functions for their keys.
+struct Pending<'a> {
+    hashers: &'a KeyHashers,
+    features: PendingFeatures,
+}
+
+impl Pending<'_> {
     /// The pending symbol of `text` in `space`.
     fn key(&mut self, space: Space, text: &str) -> Sym {
-        self.texts.push_str(text);
-        self.push(PendingKey::Text {
-            space,
-            end: self.texts.len(),
-        })
+        let hash = self.hashers.hash(space, text);
+        let p = &mut self.features;
+        p.texts.push_str(text);
+        let end = p.texts.len();
+        self.push(PendingKey::Text { space, end, hash })
     }
 
     /// The pending symbol of the phonetic code of the name whose pending symbol is `name`.
@@ -206,9 +243,10 @@ impl PendingFeatures {
     }
 
     fn push(&mut self, key: PendingKey) -> Sym {
-        self.keys.push(key);
+        let keys = &mut self.features.keys;
+        keys.push(key);
         // A record's keys are far fewer than 2^32: each is a value of a bounded size.
-        (self.keys.len() - 1) as Sym
+        (keys.len() - 1) as Sym
     }
 
     fn build(&mut self, record: &NormalizedRecord) -> RecordFeatures {
@@ -335,19 +373,6 @@ impl PendingFeatures {
         f.gender = record.gender.as_ref().and_then(|g| g.matchable().copied());
         f
     }
-
-    /// Each text key with its space, in order.
-    fn texts(&self) -> impl Iterator<Item = (Space, &str)> {
-        let mut start = 0;
-        self.keys.iter().filter_map(move |key| match *key {
-            PendingKey::Text { space, end } => {
-                let text = &self.texts[start..end];
-                start = end;
-                Some((space, text))
-            }
-            PendingKey::Phonetic { .. } => None,
-        })
-    }
 }
 
 impl RecordFeatures {
@@ -473,7 +498,7 @@ impl FeatureBuilder {
         record: &NormalizedRecord,
         keys: &mut KeySpace,
     ) -> RecordFeatures {
-        self.finish(PendingFeatures::of(record), keys)
+        self.finish(PendingFeatures::of(record, &keys.hashers()), keys)
     }
 
     /// Intern `pending`'s keys into `keys`, in the order they were met, and give its
@@ -493,10 +518,13 @@ impl FeatureBuilder {
         let mut start = 0;
         for key in &pending_keys {
             let (sym, text) = match *key {
-                PendingKey::Text { space, end } => {
+                PendingKey::Text { space, end, hash } => {
                     let text = (start, end);
                     start = end;
-                    (keys.interner(space).intern(&texts[text.0..text.1]), text)
+                    let sym = keys
+                        .interner(space)
+                        .intern_hashed(&texts[text.0..text.1], hash);
+                    (sym, text)
                 }
                 PendingKey::Phonetic { name } => {
                     let (name, from, to) = syms[name as usize];
@@ -516,8 +544,10 @@ impl FeatureBuilder {
     /// them: called a few records ahead, the loads overlap with finishing the records in
     /// between. A hint only.
     pub(crate) fn prefetch(pending: &PendingFeatures, keys: &KeySpace) {
-        for (space, text) in pending.texts() {
-            keys.interner_ref(space).prefetch(text);
+        for key in &pending.keys {
+            if let PendingKey::Text { space, hash, .. } = *key {
+                keys.interner_ref(space).prefetch_hashed(hash);
+            }
         }
     }
 

@@ -528,6 +528,8 @@ impl Resolver {
             observed: reserved(expected),
         };
         let mut builder = FeatureBuilder::default();
+        // Keys are hashed where their features are taken, for the interners they go to.
+        let hashers = built.keys.hashers();
         let mut chunk: Vec<T> = Vec::new();
         // The chunk whose keys are being interned, and the one being normalised.
         let mut pending: Vec<Normalised> = Vec::new();
@@ -560,7 +562,7 @@ impl Resolver {
                             |memo, t| {
                                 let n = normalise(t, memo.memo());
                                 Normalised {
-                                    features: PendingFeatures::of(&n),
+                                    features: PendingFeatures::of(&n, &hashers),
                                     reference: n.reference,
                                     observed_at: n.observed_at,
                                 }

@@ -8,7 +8,7 @@
 //!
 //! The table is open addressing with linear probing over one flat array of entries, rather
 //! than a crate's map, for one reason: a caller that knows which keys come next can ask for
-//! their slots ahead ([`Interner::prefetch`]). At a million records the e-mail, phone and
+//! their slots ahead ([`Interner::prefetch_hashed`]). At a million records the e-mail, phone and
 //! street tables are far larger than the cache, and each lookup otherwise waits on memory.
 
 use hashbrown::DefaultHashBuilder;
@@ -96,6 +96,18 @@ pub(crate) fn head(s: &str) -> [u8; INLINE] {
     head
 }
 
+/// An [`Interner`]'s hash function, copied out so that keys can be hashed on other threads
+/// before they are interned.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyHasher(DefaultHashBuilder);
+
+impl KeyHasher {
+    /// The hash of `s`, as the interner this was copied from gives it.
+    pub(crate) fn hash(&self, s: &str) -> u64 {
+        self.0.hash_one(s)
+    }
+}
+
 /// Maps strings to dense [`Sym`]s and back.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Interner {
@@ -110,7 +122,19 @@ pub(crate) struct Interner {
 
 impl Interner {
     pub(crate) fn intern(&mut self, s: &str) -> Sym {
-        let hash = self.hasher.hash_one(s);
+        self.intern_hashed(s, self.hasher.hash_one(s))
+    }
+
+    /// The hash this interner gives `s`, from any thread that holds a copy of its
+    /// [`hasher`](Self::hasher).
+    pub(crate) fn hasher(&self) -> KeyHasher {
+        KeyHasher(self.hasher)
+    }
+
+    /// [`intern`](Self::intern) with `s`'s hash worked out beforehand by this interner's
+    /// [`hasher`](Self::hasher).
+    pub(crate) fn intern_hashed(&mut self, s: &str, hash: u64) -> Sym {
+        debug_assert_eq!(hash, self.hasher.hash_one(s), "hashed by another interner");
         if (self.ends.len() + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
@@ -147,11 +171,10 @@ impl Interner {
         sym
     }
 
-    /// Ask for the slot where `s` is, or would go, ahead of interning it: a hint, with no
-    /// effect on what [`intern`](Self::intern) returns.
-    pub(crate) fn prefetch(&self, s: &str) {
+    /// Ask for the slot where the key whose hash is `hash` is, or would go, ahead of
+    /// interning it: a hint, with no effect on what [`intern`](Self::intern) returns.
+    pub(crate) fn prefetch_hashed(&self, hash: u64) {
         if !self.slots.is_empty() {
-            let hash = self.hasher.hash_one(s);
             prefetch(&self.slots[hash as usize & (self.slots.len() - 1)]);
         }
     }
@@ -232,7 +255,8 @@ mod tests {
     #[test]
     fn symbols_are_dense_and_stable_through_growth_and_prefetching() {
         let mut i = Interner::default();
-        i.prefetch("nothing yet");
+        let hasher = i.hasher();
+        i.prefetch_hashed(hasher.hash("nothing yet"));
         let keys: Vec<String> = (0..20_000u32)
             .map(|n| match n % 3 {
                 0 => format!("{n}"),
@@ -243,9 +267,13 @@ mod tests {
         let mut first: Vec<Sym> = Vec::new();
         for (n, k) in keys.iter().enumerate() {
             if let Some(ahead) = keys.get(n + 3) {
-                i.prefetch(ahead);
+                i.prefetch_hashed(hasher.hash(ahead));
             }
-            first.push(i.intern(k));
+            // Hashed here or by the interner: the same symbols.
+            first.push(match n % 2 {
+                0 => i.intern_hashed(k, hasher.hash(k)),
+                _ => i.intern(k),
+            });
         }
         let distinct: std::collections::HashSet<&String> = keys.iter().collect();
         assert_eq!(i.len(), distinct.len());
