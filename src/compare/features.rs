@@ -127,6 +127,17 @@ enum Space {
     Ids,
 }
 
+impl Space {
+    /// Every space, in declaration order: `space as usize` is its index here.
+    const ALL: [Space; 5] = [
+        Space::Names,
+        Space::Emails,
+        Space::Phones,
+        Space::Addresses,
+        Space::Ids,
+    ];
+}
+
 impl KeySpace {
     fn interner(&mut self, space: Space) -> &mut Interner {
         match space {
@@ -150,21 +161,12 @@ impl KeySpace {
 
     /// Copies of the interners' hash functions, for [`PendingFeatures::of`] on other threads.
     pub(crate) fn hashers(&self) -> KeyHashers {
-        KeyHashers(
-            [
-                Space::Names,
-                Space::Emails,
-                Space::Phones,
-                Space::Addresses,
-                Space::Ids,
-            ]
-            .map(|space| self.interner_ref(space).hasher()),
-        )
+        KeyHashers(Space::ALL.map(|space| self.interner_ref(space).hasher()))
     }
 }
 
-/// The hash functions of a [`KeySpace`]'s interners, one per [`Space`] in declaration order:
-/// keys hashed where their features are taken are not hashed again to be interned.
+/// The hash functions of a [`KeySpace`]'s interners, one per [`Space`] in [`Space::ALL`]'s
+/// order: keys hashed where their features are taken are not hashed again to be interned.
 #[derive(Debug, Clone)]
 pub(crate) struct KeyHashers([KeyHasher; 5]);
 

@@ -497,8 +497,8 @@ impl Resolver {
     /// Normalise chunks in parallel, one at a time, taking each record's features with its
     /// keys still texts ([`PendingFeatures`]), while the previous chunk's keys are interned
     /// (in arrival order, and so on one thread): the sequential part overlaps the parallel
-    /// one instead of waiting for it. `fill` appends
-    /// the next chunk to the empty vector it is given, and appends nothing at the end.
+    /// one instead of waiting for it. `fill` appends the next chunk to the empty vector it is
+    /// given, and appends nothing at the end.
     ///
     /// The chunk vectors are reused from one chunk to the next: a chunk is megabytes, which
     /// the allocator would otherwise hand back to the system and take again, zeroed, a
@@ -514,8 +514,8 @@ impl Resolver {
         expected: (usize, Option<usize>),
         normalise: impl Fn(T, &mut NormalizeMemo) -> NormalizedRecord + Sync,
     ) -> Built {
-        // A memo for each worker (the one building features steals normalising tasks when it
-        // is done) and a spare: values repeat across chunks, so the memos live as long as the
+        // A memo for each worker (the one interning keys steals normalising tasks when it is
+        // done) and a spare: values repeat across chunks, so the memos live as long as the
         // run, and no longer (they hold names).
         let memos = MemoPool::new(
             rayon::current_num_threads() + 1,

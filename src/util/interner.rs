@@ -98,7 +98,7 @@ pub(crate) fn head(s: &str) -> [u8; INLINE] {
 
 /// An [`Interner`]'s hash function, copied out so that keys can be hashed on other threads
 /// before they are interned.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct KeyHasher(DefaultHashBuilder);
 
 impl KeyHasher {
@@ -113,7 +113,7 @@ impl KeyHasher {
 pub(crate) struct Interner {
     /// Slots, a power of two of them (or none), at most three quarters used.
     slots: Vec<Entry>,
-    hasher: DefaultHashBuilder,
+    hasher: KeyHasher,
     /// Every string, end to end.
     arena: String,
     /// Where each symbol's string ends in `arena`; it starts where the previous one ends.
@@ -122,19 +122,19 @@ pub(crate) struct Interner {
 
 impl Interner {
     pub(crate) fn intern(&mut self, s: &str) -> Sym {
-        self.intern_hashed(s, self.hasher.hash_one(s))
+        self.intern_hashed(s, self.hasher.hash(s))
     }
 
-    /// The hash this interner gives `s`, from any thread that holds a copy of its
-    /// [`hasher`](Self::hasher).
+    /// A copy of this interner's hash function, to hash keys on other threads before they
+    /// are interned.
     pub(crate) fn hasher(&self) -> KeyHasher {
-        KeyHasher(self.hasher)
+        self.hasher
     }
 
     /// [`intern`](Self::intern) with `s`'s hash worked out beforehand by this interner's
     /// [`hasher`](Self::hasher).
     pub(crate) fn intern_hashed(&mut self, s: &str, hash: u64) -> Sym {
-        debug_assert_eq!(hash, self.hasher.hash_one(s), "hashed by another interner");
+        debug_assert_eq!(hash, self.hasher.hash(s), "hashed by another interner");
         if (self.ends.len() + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
