@@ -4,13 +4,14 @@
 # one evaluator (benches/splink_baseline.py --evaluate). Run by hand; CI never runs it, and
 # the crate does not need Python or Splink. See benches/README.md.
 #
-#   bash benches/compare_splink.sh [--records N] [--seed S] [--install]
+#   bash benches/compare_splink.sh [--records N] [--seed S] [--install] [--runs R]
 #       [--input CSV --truth CSV] [--threshold P] [--splink-threads N] [--workdir DIR]
 #
 #   --records N         records to generate (default 100000)
 #   --seed S            generator seed (default 1)
 #   --install           create target/splink-venv and pip install Splink 5 there (and the
 #                       Debian `time` package if /usr/bin/time is missing and we are root)
+#   --runs R            run each tool R times, alternately, and report medians (default 3)
 #   --input, --truth    use this customer CSV and its record_id,<entity> truth instead of
 #                       generating (needed when examples/generate.rs is absent)
 #   --threshold P       Splink's match probability threshold (default 0.9); customer360 runs
@@ -25,7 +26,7 @@ set -euo pipefail
 SPLINK_REQUIREMENT=${SPLINK_REQUIREMENT:-"splink>=5.0.0,<6"}
 
 usage() {
-    sed -n '7,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '7,20p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -46,12 +47,14 @@ truth=""
 threshold=0.9
 splink_threads=""
 workdir=""
+runs=3
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --records) records=${2:?--records needs a value}; shift 2 ;;
         --seed) seed=${2:?--seed needs a value}; shift 2 ;;
         --install) install=1; shift ;;
+        --runs) runs=${2:?--runs needs a value}; shift 2 ;;
         --input) input=${2:?--input needs a value}; shift 2 ;;
         --truth) truth=${2:?--truth needs a value}; shift 2 ;;
         --threshold) threshold=${2:?--threshold needs a value}; shift 2 ;;
@@ -64,6 +67,7 @@ done
 
 case "$records" in '' | *[!0-9]*) die "--records takes a whole number, not '$records'" ;; esac
 case "$seed" in '' | *[!0-9]*) die "--seed takes a whole number, not '$seed'" ;; esac
+case "$runs" in '' | *[!0-9]* | 0) die "--runs takes a whole number of at least 1, not '$runs'" ;; esac
 if [ -n "$input" ] || [ -n "$truth" ]; then
     if [ -z "$input" ] || [ -z "$truth" ]; then
         die "--input and --truth go together"
@@ -153,23 +157,27 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
 
 # --- runs ---------------------------------------------------------------------------------
 
-# run NAME COMMAND...: run under /usr/bin/time -v, output in $workdir/NAME.{time,log}
+# run NAME I COMMAND...: run I of NAME under /usr/bin/time -v, its report and log in
+# $workdir/NAME.I.{time,log}
 run() {
-    local name=$1
-    shift
+    local name=$1 i=$2
+    shift 2
     cat "$input" >/dev/null # same warm page cache for both tools
-    say "running $name"
-    if ! /usr/bin/time -v -o "$workdir/$name.time" "$@" >"$workdir/$name.log" 2>&1; then
-        tail -n 30 "$workdir/$name.log" >&2
-        die "$name failed; its log is $workdir/$name.log"
+    say "running $name ($i of $runs)"
+    if ! /usr/bin/time -v -o "$workdir/$name.$i.time" "$@" >"$workdir/$name.$i.log" 2>&1; then
+        tail -n 30 "$workdir/$name.$i.log" >&2
+        die "$name failed; its log is $workdir/$name.$i.log"
     fi
 }
 
-run customer360 "$resolve" "$input" --output "$workdir/customer360.csv"
-
+# The tools take turns, so that a slow spell of this machine's neighbours, or memory the
+# system must first hand back, weighs on both alike; medians are reported.
 splink_args=(--threshold "$threshold")
 [ -n "$splink_threads" ] && splink_args+=(--threads "$splink_threads")
-run splink "$py" "$baseline" "$input" "$workdir/splink.csv" "${splink_args[@]}"
+for i in $(seq "$runs"); do
+    run customer360 "$i" "$resolve" "$input" --output "$workdir/customer360.$i.csv"
+    run splink "$i" "$py" "$baseline" "$input" "$workdir/splink.$i.csv" "${splink_args[@]}"
+done
 
 # --- measurements -------------------------------------------------------------------------
 
@@ -187,18 +195,51 @@ measure() {
     ' "$1"
 }
 
-say "evaluating both outputs against $truth"
+# median FORMAT: the median of the numbers on standard input, one per line, printed with the
+# printf FORMAT
+median() {
+    sort -g | awk -v format="$1" '{ v[NR] = $1 } END {
+        if (NR == 0) exit 1
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf format "\n", m
+    }'
+}
+
+# median_of TOOL FIELD FORMAT: the median of that field of TOOL's runs
+median_of() {
+    cut -f "$2" "$workdir/$1.runs.tsv" | median "$3"
+}
+
+say "evaluating every output against $truth"
 declare -A row
+runs_table=""
 for tool in customer360 splink; do
-    IFS=$'\t' read -r wall cpu rss < <(measure "$workdir/$tool.time")
-    eval_line=$("$py" "$baseline" --evaluate "$workdir/$tool.csv" "$truth" --tsv)
-    IFS=$'\t' read -r n _clusters pp pr pf bp br bf largest missing <<<"$eval_line"
-    [ "$missing" -eq 0 ] || say "warning: $missing truth records are missing from $tool's output"
+    : >"$workdir/$tool.runs.tsv"
+    for i in $(seq "$runs"); do
+        IFS=$'\t' read -r wall cpu rss < <(measure "$workdir/$tool.$i.time")
+        eval_line=$("$py" "$baseline" --evaluate "$workdir/$tool.$i.csv" "$truth" --tsv)
+        IFS=$'\t' read -r n _clusters pp pr pf bp br bf largest missing <<<"$eval_line"
+        [ "$missing" -eq 0 ] ||
+            say "warning: $missing truth records are missing from $tool's output of run $i"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+            "$wall" "$cpu" "$rss" "$n" "$pp" "$pr" "$pf" "$bp" "$br" "$bf" "$largest" \
+            >>"$workdir/$tool.runs.tsv"
+        runs_table+=$(printf '%-12s %4s %9s %8s %8s  %6s %6s' \
+            "$tool" "$i" "$wall" "$cpu" "$rss" "$pf" "$bf")$'\n'
+    done
+    wall=$(median_of "$tool" 1 %.2f) cpu=$(median_of "$tool" 2 %.2f) rss=$(median_of "$tool" 3 %.0f)
+    # Accuracy is reported for the first run: every run reads the same input, and differing
+    # runs show in the table of runs.
+    IFS=$'\t' read -r _ _ _ n pp pr pf bp br bf largest <"$workdir/$tool.runs.tsv"
     row[$tool]=$(printf '%-12s %9s %8s %8s %8s  %6s %6s %6s  %6s %6s %6s  %s' \
         "$tool" "$n" "$wall" "$cpu" "$rss" "$pp" "$pr" "$pf" "$bp" "$br" "$bf" "[$largest]")
     printf -v "${tool}_wall" '%s' "$wall"
     printf -v "${tool}_cpu" '%s' "$cpu"
     printf -v "${tool}_rss" '%s' "$rss"
+done
+for i in $(seq 2 "$runs"); do
+    cmp -s "$workdir/customer360.1.csv" "$workdir/customer360.$i.csv" ||
+        say "warning: customer360's output of run $i differs from run 1's"
 done
 
 # --- report -------------------------------------------------------------------------------
@@ -207,10 +248,17 @@ cores=$(nproc 2>/dev/null || echo '?')
 printf '\ncustomer360 vs Splink %s (DuckDB %s): %s input records, %s cores\n' \
     "$splink_version" "$duckdb_version" "$input_rows" "$cores"
 printf 'input %s\ntruth %s\noutputs and logs in %s\n\n' "$input" "$truth" "$workdir"
+if [ "$runs" -gt 1 ]; then
+    printf 'Time and memory are the medians of %s runs of each tool, taken in turns; accuracy is the first run'"'"'s.\n\n' "$runs"
+fi
 printf '%-12s %9s %8s %8s %8s  %-20s  %-20s  %s\n' \
     tool records "wall s" "cpu s" "peak MB" "pairwise P / R / F1" "B-cubed P / R / F1" \
     "largest clusters"
 printf '%s\n' "${row[customer360]}" "${row[splink]}"
+if [ "$runs" -gt 1 ]; then
+    printf '\n%-12s %4s %9s %8s %8s  %6s %6s\n' tool run "wall s" "cpu s" "peak MB" "F1" "B3 F1"
+    printf '%s' "$runs_table"
+fi
 # shellcheck disable=SC2154 # set by printf -v above
 awk -v sw="$splink_wall" -v cw="$customer360_wall" -v sc="$splink_cpu" \
     -v cc="$customer360_cpu" -v sm="$splink_rss" -v cm="$customer360_rss" 'BEGIN {
@@ -219,5 +267,5 @@ awk -v sw="$splink_wall" -v cw="$customer360_wall" -v sc="$splink_cpu" \
         (cc > 0 ? sprintf("%.1fx", sc / cc) : "n/a"),
         (cm > 0 ? sprintf("%.1fx", sm / cm) : "n/a")
 }'
-printf '\nSplink stages (threshold %s):\n' "$threshold"
-sed -n 's/^splink_baseline: /  /p' "$workdir/splink.log"
+printf '\nSplink stages in run 1 (threshold %s):\n' "$threshold"
+sed -n 's/^splink_baseline: /  /p' "$workdir/splink.1.log"
