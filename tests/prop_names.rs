@@ -297,3 +297,23 @@ fn a_combining_mark_left_at_the_start_of_a_word_is_dropped() {
     let value = normalizer.normalize_name(&name).value.expect("a name");
     assert_eq!(value.given.as_deref(), Some("w"));
 }
+
+/// Found by `full_names_never_panic_and_are_idempotent`: U+10A0D is a combining mark Unicode
+/// counts as alphabetic, U+1CE2 one it does not. With the apostrophe between them gone,
+/// canonical reordering put U+1CE2 first, at the start of the word, where the second pass
+/// dropped it. Neither mark has a base: both go, and so does the name.
+#[test]
+fn an_alphabetic_combining_mark_does_not_start_a_word() {
+    let normalizer = NameNormalizer::default();
+    for input in [
+        "\u{10a0d}'\u{1ce2}",
+        "Ana \u{10a0f}'\u{1ce7}",
+        "8\u{10879}*\u{11c45}\u{10a0f}'\u{1ce7}@",
+    ] {
+        assert_idempotent(&normalizer, input, &PersonName::full(input));
+    }
+    assert_eq!(fold("\u{10a0d}'\u{1ce2}"), "");
+    assert_eq!(fold("Ana \u{10a0f}'\u{1ce7}"), "ana");
+    // After a base in its word, the same marks stay.
+    assert_eq!(fold("a\u{10a0d}"), "a\u{10a0d}");
+}

@@ -114,9 +114,12 @@ impl TextFilter for CollapseWhitespace {
         for c in input.chars() {
             // A combining mark needs a base in its own word: one that would start the text or
             // a word (NFKC turns `゜` into a space and a mark) is dropped, so that folding a
-            // word on its own gives what it gave inside the text.
-            if c.is_alphanumeric() || (is_combining_mark(c) && !output.is_empty() && !pending_space)
-            {
+            // word on its own gives what it gave inside the text. That holds for the marks
+            // Unicode counts as alphabetic too (vowel signs, U+10A0D): one left at the start
+            // of a word could be put behind a mark that is not (canonical reordering, once an
+            // apostrophe between them is gone), which the next fold would drop.
+            let base = !is_combining_mark(c);
+            if (base && c.is_alphanumeric()) || (!base && !output.is_empty() && !pending_space) {
                 if pending_space && !output.is_empty() {
                     output.push(' ');
                 }
