@@ -176,15 +176,23 @@ impl KeyHashers {
     }
 }
 
-/// One key of a [`PendingFeatures`], in the order they are interned.
+/// One key of a [`PendingFeatures`], in the order they are interned: 16 bytes.
 #[derive(Debug, Clone, Copy)]
 enum PendingKey {
-    /// A text, which ends at `end` in [`PendingFeatures::texts`] and starts where the
-    /// previous text ended, with its hash in its space's interner.
-    Text { space: Space, end: usize, hash: u64 },
+    /// A text of `len` bytes in [`PendingFeatures::texts`], starting where the previous text
+    /// ended, with its hash in its space's interner.
+    Text { space: Space, len: u32, hash: u64 },
     /// The phonetic code of the name that is key number `name`.
     Phonetic { name: u32 },
 }
+
+const _: () = assert!(std::mem::size_of::<PendingKey>() == 16);
+
+/// Keys a [`PendingFeatures`] holds without allocating. Generated records have 13 keys on
+/// average; a name, an e-mail, two phones and an address make about 20, which fewer than
+/// 1 % of records exceed (16 left 23 % of them on the heap, to be freed by the interning
+/// thread).
+const INLINE_KEYS: usize = 20;
 
 /// A record's features, with every key still a text: what [`PendingFeatures::of`] makes of a
 /// normalised record, and [`FeatureBuilder::finish`] interns.
@@ -202,7 +210,7 @@ pub(crate) struct PendingFeatures {
     /// Every text key, end to end.
     texts: String,
     /// Every key, in the order met: a pending symbol is its index here.
-    keys: SmallVec<[PendingKey; 16]>,
+    keys: SmallVec<[PendingKey; INLINE_KEYS]>,
 }
 
 impl PendingFeatures {
@@ -233,10 +241,10 @@ impl Pending<'_> {
     /// The pending symbol of `text` in `space`.
     fn key(&mut self, space: Space, text: &str) -> Sym {
         let hash = self.hashers.hash(space, text);
-        let p = &mut self.features;
-        p.texts.push_str(text);
-        let end = p.texts.len();
-        self.push(PendingKey::Text { space, end, hash })
+        // The interner holds the same bound.
+        let len = u32::try_from(text.len()).expect("keys are bounded far below 4 GiB");
+        self.features.texts.push_str(text);
+        self.push(PendingKey::Text { space, len, hash })
     }
 
     /// The pending symbol of the phonetic code of the name whose pending symbol is `name`.
@@ -516,11 +524,12 @@ impl FeatureBuilder {
             keys: pending_keys,
         } = pending;
         // Each key's symbol, and where its text is.
-        let mut syms: SmallVec<[(Sym, usize, usize); 16]> = SmallVec::new();
+        let mut syms: SmallVec<[(Sym, usize, usize); INLINE_KEYS]> = SmallVec::new();
         let mut start = 0;
         for key in &pending_keys {
             let (sym, text) = match *key {
-                PendingKey::Text { space, end, hash } => {
+                PendingKey::Text { space, len, hash } => {
+                    let end = start + len as usize;
                     let text = (start, end);
                     start = end;
                     let sym = keys
