@@ -159,6 +159,14 @@ impl KeySpace {
         }
     }
 
+    /// Free every interner's lookup table ([`Interner::release_table`]): keys resolve as
+    /// before, and the next key interned builds its space's table again.
+    pub(crate) fn release_tables(&mut self) {
+        for space in Space::ALL {
+            self.interner(space).release_table();
+        }
+    }
+
     /// Copies of the interners' hash functions, for [`PendingFeatures::of`] on other threads.
     pub(crate) fn hashers(&self) -> KeyHashers {
         KeyHashers(Space::ALL.map(|space| self.interner_ref(space).hasher()))

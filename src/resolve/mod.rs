@@ -608,12 +608,15 @@ impl Resolver {
     /// Resolve records given as features, in canonical order.
     fn resolve_features(
         &self,
-        keys: KeySpace,
+        mut keys: KeySpace,
         features: Vec<RecordFeatures>,
         references: Vec<RecordRef>,
         observed: Vec<Option<chrono::DateTime<chrono::Utc>>>,
         observer: &mut dyn StageObserver,
     ) -> Result<Resolution, ResolveError> {
+        // Every key is interned: from here on keys are only resolved, and the lookup tables
+        // would sit through the stages that need the most memory.
+        keys.release_tables();
         observer.stage_started(Stage::Block);
         // Numbered in order of first appearance; records of one source are mostly adjacent.
         let mut source_ids: BTreeMap<&str, u32> = BTreeMap::new();

@@ -179,8 +179,21 @@ impl Interner {
         }
     }
 
-    /// Double the slots (at least 16) and put every entry back by its stored hash.
+    /// Free the lookup table, keeping every key and its symbol: [`resolve`](Self::resolve)
+    /// works as before, and the next [`intern`](Self::intern) builds the table again. Batch
+    /// resolution interns every key before blocking and none after, and at a million records
+    /// the tables are some 80 MB of the peak.
+    pub(crate) fn release_table(&mut self) {
+        self.slots = Vec::new();
+    }
+
+    /// Double the slots (at least 16) and put every entry back by its stored hash; after
+    /// [`release_table`](Self::release_table), build the table again from the keys.
     fn grow(&mut self) {
+        if self.slots.is_empty() && !self.ends.is_empty() {
+            self.rebuild();
+            return;
+        }
         let size = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![FREE_ENTRY; size]);
         let mask = size - 1;
@@ -190,6 +203,33 @@ impl Interner {
                 i = (i + 1) & mask;
             }
             self.slots[i] = e;
+        }
+    }
+
+    /// Slots for every key, as many as growing from empty would have made, each key hashed
+    /// again.
+    fn rebuild(&mut self) {
+        let mut size = 16;
+        while (self.ends.len() + 1) * 4 > size * 3 {
+            size *= 2;
+        }
+        self.slots = vec![FREE_ENTRY; size];
+        let mask = size - 1;
+        for sym in 0..self.ends.len() {
+            // Symbols below `ends.len()` fit: interning checked each one.
+            let sym = sym as Sym;
+            let s = self.resolve(sym);
+            let entry = Entry {
+                hash: self.hasher.hash(s),
+                sym,
+                len: s.len() as u32,
+                head: head(s),
+            };
+            let mut i = entry.hash as usize & mask;
+            while self.slots[i].sym != FREE {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = entry;
         }
     }
 
@@ -236,6 +276,32 @@ mod tests {
         assert_ne!(i.intern("smyth"), a);
         assert_eq!(i.resolve(a), "smith");
         assert_eq!(i.len(), 2);
+    }
+
+    #[test]
+    fn a_released_table_is_built_again_with_the_same_symbols() {
+        let mut i = Interner::default();
+        // Released while empty, then twice with keys.
+        i.release_table();
+        let keys: Vec<String> = (0..40)
+            .map(|n| format!("key-{n}-{}", "z".repeat(n)))
+            .collect();
+        let syms: Vec<Sym> = keys.iter().map(|k| i.intern(k)).collect();
+        for n in [40, 12] {
+            i.release_table();
+            i.prefetch_hashed(i.hasher().hash("a hint on no table"));
+            assert_eq!(
+                i.resolve(syms[n - 1]),
+                keys[n - 1],
+                "resolving needs no table"
+            );
+            for (k, &s) in keys.iter().zip(&syms).take(n) {
+                assert_eq!(i.intern(k), s);
+            }
+            assert_eq!(i.len(), 40);
+        }
+        assert_eq!(i.intern("new"), 40);
+        assert_eq!(i.intern(&keys[39]), syms[39]);
     }
 
     #[test]
