@@ -180,9 +180,8 @@ impl Interner {
     }
 
     /// Free the lookup table, keeping every key and its symbol: [`resolve`](Self::resolve)
-    /// works as before, and the next [`intern`](Self::intern) builds the table again. Batch
-    /// resolution interns every key before blocking and none after, and at a million records
-    /// the tables are some 80 MB of the peak.
+    /// works as before, and the next [`intern`](Self::intern) builds the table again. For an
+    /// interner that is done interning, or will not intern for a while.
     pub(crate) fn release_table(&mut self) {
         self.slots = Vec::new();
     }
@@ -196,13 +195,8 @@ impl Interner {
         }
         let size = (self.slots.len() * 2).max(16);
         let old = std::mem::replace(&mut self.slots, vec![FREE_ENTRY; size]);
-        let mask = size - 1;
         for e in old.into_iter().filter(|e| e.sym != FREE) {
-            let mut i = e.hash as usize & mask;
-            while self.slots[i].sym != FREE {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = e;
+            place(&mut self.slots, e);
         }
     }
 
@@ -213,10 +207,9 @@ impl Interner {
         while (self.ends.len() + 1) * 4 > size * 3 {
             size *= 2;
         }
-        self.slots = vec![FREE_ENTRY; size];
-        let mask = size - 1;
+        let mut slots = vec![FREE_ENTRY; size];
         for sym in 0..self.ends.len() {
-            // Symbols below `ends.len()` fit: interning checked each one.
+            // Every symbol and length fits: interning checked each one.
             let sym = sym as Sym;
             let s = self.resolve(sym);
             let entry = Entry {
@@ -225,12 +218,9 @@ impl Interner {
                 len: s.len() as u32,
                 head: head(s),
             };
-            let mut i = entry.hash as usize & mask;
-            while self.slots[i].sym != FREE {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = entry;
+            place(&mut slots, entry);
         }
+        self.slots = slots;
     }
 
     pub(crate) fn resolve(&self, sym: Sym) -> &str {
@@ -242,6 +232,17 @@ impl Interner {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
+}
+
+/// Put `entry` in the first free slot from its hash on (`slots` is a power of two long and
+/// has a free slot).
+fn place(slots: &mut [Entry], entry: Entry) {
+    let mask = slots.len() - 1;
+    let mut i = entry.hash as usize & mask;
+    while slots[i].sym != FREE {
+        i = (i + 1) & mask;
+    }
+    slots[i] = entry;
 }
 
 #[cfg(test)]
