@@ -212,7 +212,6 @@ median_of() {
 
 say "evaluating every output against $truth"
 declare -A row
-runs_table=""
 for tool in customer360 splink; do
     : >"$workdir/$tool.runs.tsv"
     for i in $(seq "$runs"); do
@@ -224,8 +223,6 @@ for tool in customer360 splink; do
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
             "$wall" "$cpu" "$rss" "$n" "$pp" "$pr" "$pf" "$bp" "$br" "$bf" "$largest" \
             >>"$workdir/$tool.runs.tsv"
-        runs_table+=$(printf '%-12s %4s %9s %8s %8s  %6s %6s' \
-            "$tool" "$i" "$wall" "$cpu" "$rss" "$pf" "$bf")$'\n'
     done
     wall=$(median_of "$tool" 1 %.2f) cpu=$(median_of "$tool" 2 %.2f) rss=$(median_of "$tool" 3 %.0f)
     # Accuracy is reported for the first run: every run reads the same input, and differing
@@ -257,7 +254,11 @@ printf '%-12s %9s %8s %8s %8s  %-20s  %-20s  %s\n' \
 printf '%s\n' "${row[customer360]}" "${row[splink]}"
 if [ "$runs" -gt 1 ]; then
     printf '\n%-12s %4s %9s %8s %8s  %6s %6s\n' tool run "wall s" "cpu s" "peak MB" "F1" "B3 F1"
-    printf '%s' "$runs_table"
+    for tool in customer360 splink; do
+        awk -F'\t' -v tool="$tool" \
+            '{ printf "%-12s %4s %9s %8s %8s  %6s %6s\n", tool, NR, $1, $2, $3, $7, $10 }' \
+            "$workdir/$tool.runs.tsv"
+    done
 fi
 # shellcheck disable=SC2154 # set by printf -v above
 awk -v sw="$splink_wall" -v cw="$customer360_wall" -v sc="$splink_cpu" \

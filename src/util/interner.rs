@@ -135,7 +135,7 @@ impl Interner {
     /// [`hasher`](Self::hasher).
     pub(crate) fn intern_hashed(&mut self, s: &str, hash: u64) -> Sym {
         debug_assert_eq!(hash, self.hasher.hash(s), "hashed by another interner");
-        if (self.ends.len() + 1) * 4 > self.slots.len() * 3 {
+        if overfull(self.ends.len() + 1, self.slots.len()) {
             self.grow();
         }
         let mask = self.slots.len() - 1;
@@ -204,7 +204,7 @@ impl Interner {
     /// again.
     fn rebuild(&mut self) {
         let mut size = 16;
-        while (self.ends.len() + 1) * 4 > size * 3 {
+        while overfull(self.ends.len() + 1, size) {
             size *= 2;
         }
         let mut slots = vec![FREE_ENTRY; size];
@@ -232,6 +232,11 @@ impl Interner {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
+}
+
+/// Whether `keys` keys would fill more than three quarters of `slots` slots.
+fn overfull(keys: usize, slots: usize) -> bool {
+    keys * 4 > slots * 3
 }
 
 /// Put `entry` in the first free slot from its hash on (`slots` is a power of two long and
