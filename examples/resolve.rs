@@ -37,7 +37,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use customer360::adapters::csv::{read_records, CsvOptions};
+use customer360::adapters::csv::{read_records, CsvOptions, CsvRow};
 use customer360::{Stage, StageObserver};
 use mimalloc::MiMalloc;
 
@@ -48,9 +48,7 @@ static ALLOCATOR: MiMalloc = MiMalloc;
 
 use customer360::evaluate::evaluate;
 use customer360::normalize::{RecordNormalizer, Region};
-use customer360::{
-    CustomerId, LinkMode, MatchModel, RecordRef, Resolution, Resolver, SourceRecord,
-};
+use customer360::{CustomerId, LinkMode, MatchModel, RecordRef, Resolution, Resolver};
 use rayon::prelude::*;
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/customers.csv");
@@ -201,9 +199,9 @@ impl StageTimes {
 /// reported, and skipped.
 struct Rows {
     /// Chunks of rows from the reader thread.
-    chunks: mpsc::Receiver<Vec<Result<SourceRecord, String>>>,
+    chunks: mpsc::Receiver<Vec<Result<CsvRow, String>>>,
     /// The rows of the chunk being handed out.
-    chunk: std::vec::IntoIter<Result<SourceRecord, String>>,
+    chunk: std::vec::IntoIter<Result<CsvRow, String>>,
     path: PathBuf,
     read: usize,
     bad: usize,
@@ -215,9 +213,9 @@ struct Rows {
 }
 
 impl Iterator for Rows {
-    type Item = SourceRecord;
+    type Item = CsvRow;
 
-    fn next(&mut self) -> Option<SourceRecord> {
+    fn next(&mut self) -> Option<CsvRow> {
         loop {
             let Some(row) = self.chunk.next() else {
                 let start = Instant::now();
@@ -227,12 +225,12 @@ impl Iterator for Rows {
                 continue;
             };
             match row {
-                Ok(record) => {
+                Ok(row) => {
                     self.read += 1;
                     if self.read % 250_000 == 0 {
                         eprintln!("read {} records", self.read);
                     }
-                    return Some(record);
+                    return Some(row);
                 }
                 Err(e) => {
                     self.bad += 1;
@@ -331,10 +329,13 @@ fn run(mut args: Args) -> Result<(), String> {
     let lines = count_lines(&input)?;
     let file = File::open(&input).map_err(|e| format!("cannot open {}: {e}", input.display()))?;
     let csv_rows = read_records(BufReader::new(file), &args.options)
-        .map_err(|e| format!("{}: {e}", input.display()))?;
-    // A reader thread parses the CSV while the resolver normalises what it has already read;
-    // rows travel in chunks so the channel costs nothing next to parsing.
-    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<SourceRecord, String>>>(8);
+        .map_err(|e| format!("{}: {e}", input.display()))?
+        .into_rows();
+    // A reader thread reads and checks the CSV while the resolver normalises what it has
+    // already read; the resolver's workers turn each row into a record where they normalise
+    // it. Rows travel in chunks so the channel costs nothing next to reading.
+    let schema = csv_rows.schema().clone();
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<CsvRow, String>>>(8);
     let reader = thread::spawn(move || {
         let mut chunk = Vec::with_capacity(READ_CHUNK);
         for row in csv_rows {
@@ -360,7 +361,7 @@ fn run(mut args: Args) -> Result<(), String> {
         reading: Duration::ZERO,
     };
     let mut stages = StageTimes::default();
-    let resolution = resolver.resolve_iter_observed(&mut rows, &mut stages);
+    let resolution = resolver.resolve_rows(&mut rows, |row| schema.record(row), &mut stages);
     drop(rows.chunks);
     reader
         .join()

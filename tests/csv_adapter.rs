@@ -254,3 +254,113 @@ fn timestamps_read_in_each_accepted_form_and_impossible_dates_are_errors() {
         "2023-08-10T00:00:00+00:00"
     );
 }
+
+/// The bundled sample (the record ID first, the source second), then a ragged row, a row
+/// without an ID, a blank line, a repeated key and a source that is not UTF-8.
+fn mixed_input() -> Vec<u8> {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/customers.csv");
+    let mut data = std::fs::read(sample).unwrap();
+    if !data.ends_with(b"\n") {
+        data.push(b'\n');
+    }
+    let columns = data
+        .iter()
+        .take_while(|&&b| b != b'\n')
+        .filter(|&&b| b == b',')
+        .count()
+        + 1;
+    let row = |first: &[u8], second: &[u8]| {
+        let mut row = [first, b",", second].concat();
+        row.extend(std::iter::repeat_n(b',', columns - 2));
+        row.push(b'\n');
+        row
+    };
+    data.extend_from_slice(b"only-two,fields\n");
+    data.extend(row(b"", b"crm"));
+    data.extend_from_slice(b"   \n");
+    data.extend(row(b"extra-1", b"crm"));
+    data.extend(row(b"extra-1", b"crm"));
+    data.extend(row(b"extra-2", &[0xff, 0xfe]));
+    data
+}
+
+#[test]
+fn rows_checked_on_one_thread_become_the_same_records_on_another() {
+    let data = mixed_input();
+    let options = CsvOptions::new("sample");
+    let direct: Vec<Result<SourceRecord, String>> = read(&data, &options)
+        .into_iter()
+        .map(|r| r.map_err(|e| e.to_string()))
+        .collect();
+    let rows = read_records(data.as_slice(), &options).unwrap().into_rows();
+    let schema = rows.schema().clone();
+    let checked: Vec<_> = rows.collect();
+    // Every error is found by the check, before any record is built.
+    let lines: Vec<u64> = checked
+        .iter()
+        .map(|r| match r {
+            Ok(row) => row.line(),
+            Err(e) => e.line().expect("a row error"),
+        })
+        .collect();
+    let built: Vec<Result<SourceRecord, String>> = std::thread::spawn(move || {
+        checked
+            .into_iter()
+            .map(|r| r.map(|row| schema.record(row)).map_err(|e| e.to_string()))
+            .collect()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(built, direct);
+    let errors = built.iter().filter(|r| r.is_err()).count();
+    assert_eq!(errors, 4, "{built:?}");
+    assert!(built.len() > 20);
+    // Lines rise, and skip the blank line.
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
+    assert_eq!(lines[lines.len() - 1] - lines[lines.len() - 3], 2);
+}
+
+#[test]
+fn a_row_read_with_another_schema_becomes_a_record_not_a_panic() {
+    let wide = "id,first_name,surname,email,phone\n1,Ann,Lee,ann@example.org,555 1234\n";
+    let narrow = "phone,id\n555 9999,9\n";
+    let row = read_records(wide.as_bytes(), &CsvOptions::new("wide"))
+        .unwrap()
+        .into_rows()
+        .next()
+        .unwrap()
+        .unwrap();
+    let narrow = read_records(narrow.as_bytes(), &CsvOptions::new("narrow")).unwrap();
+    let record = narrow.schema().record(row);
+    // The narrow schema reads its columns' positions in the wide row.
+    assert_eq!(record.key.as_str(), "Ann");
+    assert_eq!(record.source.as_str(), "narrow");
+    assert_eq!(record.identity.phones[0].number, "1");
+    assert!(record.identity.names.is_empty());
+}
+
+#[test]
+fn resolving_rows_gives_the_resolution_of_resolving_records() {
+    let data = mixed_input();
+    let options = CsvOptions::new("sample");
+    let records: Vec<SourceRecord> = read(&data, &options)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect();
+    let rows = read_records(data.as_slice(), &options).unwrap().into_rows();
+    let schema = rows.schema().clone();
+    let rows: Vec<_> = rows.filter_map(Result::ok).collect();
+    let resolver = customer360::Resolver::builder().build().unwrap();
+    let from_records = resolver.resolve(&records).unwrap();
+    let from_rows = resolver
+        .resolve_rows(rows, |row| schema.record(row), &mut ())
+        .unwrap();
+    assert_eq!(from_rows.records(), from_records.records());
+    let ids = |r: &customer360::Resolution| {
+        r.assignments()
+            .map(|(record, id)| (record.clone(), id.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&from_rows), ids(&from_records));
+    assert!(from_rows.customer_count() < records.len());
+}

@@ -448,25 +448,109 @@ pub fn read_records<R: Read>(input: R, options: &CsvOptions) -> Result<CsvRecord
         })
         .collect();
     let kinds = options.schema(&headers)?;
+    let position = |kind: &ColumnKind| kinds.iter().position(|k| k == kind);
+    // The options' schema always has exactly one ID column and at most one source column.
+    let key_column = position(&ColumnKind::RecordId).ok_or_else(|| CsvError::NoIdColumn {
+        headers: headers.join(", "),
+    })?;
+    let source_column = position(&ColumnKind::Source);
     Ok(CsvRecords {
-        reader,
-        headers,
-        kinds,
-        default_source: options.default_source.clone(),
-        row: csv::ByteRecord::new(),
-        first_lines: FirstLines::default(),
+        rows: CsvRows {
+            reader,
+            schema: CsvSchema {
+                headers,
+                kinds,
+                default_source: options.default_source.clone(),
+                key_column,
+                source_column,
+            },
+            row: csv::ByteRecord::new(),
+            first_lines: FirstLines::default(),
+        },
     })
 }
 
 /// An iterator of records read from CSV; see [`read_records`].
+///
+/// Each row is read in two steps, which [`into_rows`](Self::into_rows) lets a host run on
+/// different threads: [`CsvRows`] checks it (everything that can be wrong with a row, and
+/// whether its key repeats, is found there), then [`CsvSchema::record`] turns the checked
+/// [`CsvRow`] into a [`SourceRecord`], which cannot fail.
 pub struct CsvRecords<R> {
+    rows: CsvRows<R>,
+}
+
+/// The rows of a CSV input, each checked but not yet turned into a record: what
+/// [`CsvRecords::into_rows`] gives.
+///
+/// Checking a row needs what came before it (to find repeated keys), so it runs where the
+/// file is read; turning it into a [`SourceRecord`] with [`CsvSchema::record`] needs only
+/// the row, so it can run where the record is used. [`Resolver::resolve_rows`] does that on
+/// its worker threads, where each record's strings are allocated, read and freed on one
+/// core; a record built on the reading thread is dozens of allocations made there and
+/// freed by another.
+///
+/// ```
+/// use customer360::adapters::csv::{read_records, CsvOptions};
+/// use customer360::Resolver;
+///
+/// let data = "rec_id,first,surname,email\n\
+///             1,John,Smith,john.smith@example.org\n\
+///             2,Jonh,Smith,john.smith@example.org\n\
+///             3,Emma,Jones,emma@example.org\n";
+/// let rows = read_records(data.as_bytes(), &CsvOptions::new("crm"))?.into_rows();
+/// let schema = rows.schema().clone();
+/// let checked = rows.collect::<Result<Vec<_>, _>>()?;
+/// assert_eq!(checked[1].line(), 3);
+///
+/// let resolution = Resolver::builder()
+///     .build()?
+///     .resolve_rows(checked, |row| schema.record(row), &mut ())?;
+/// assert_eq!(resolution.customer_count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// [`Resolver::resolve_rows`]: crate::Resolver::resolve_rows
+pub struct CsvRows<R> {
     reader: csv::Reader<R>,
-    headers: Vec<String>,
-    kinds: Vec<ColumnKind>,
-    default_source: String,
+    schema: CsvSchema,
+    /// The row being read, reused: a checked row keeps a copy of exactly its own size.
     row: csv::ByteRecord,
     /// The line each `(source, key)` was first seen on, to report repeats.
     first_lines: FirstLines,
+}
+
+/// How a CSV input's columns become a record: its headers, the kind each was mapped to, and
+/// the source of rows that do not name one. It turns a checked [`CsvRow`] into a
+/// [`SourceRecord`]; see [`CsvRows`].
+#[derive(Debug, Clone)]
+pub struct CsvSchema {
+    headers: Vec<String>,
+    kinds: Vec<ColumnKind>,
+    default_source: String,
+    /// The column of [`ColumnKind::RecordId`]: there is always exactly one.
+    key_column: usize,
+    /// The column of [`ColumnKind::Source`], if there is one.
+    source_column: Option<usize>,
+}
+
+/// One row of a CSV input, checked by [`CsvRows`]: it has as many fields as the header,
+/// every field is UTF-8, its timestamp reads, its key is present and not a repeat. Turn it
+/// into a record with [`CsvSchema::record`].
+#[derive(Debug, Clone)]
+pub struct CsvRow {
+    fields: csv::StringRecord,
+    line: u64,
+    /// The value of the (last non-empty) [`ColumnKind::ObservedAt`] column, read when the
+    /// row was checked.
+    observed_at: Option<DateTime<Utc>>,
+}
+
+impl CsvRow {
+    /// The 1-based line the row starts on.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
 }
 
 /// The line on which each `(source, key)` was first seen: one entry per row read, so each
@@ -571,58 +655,145 @@ impl<R> fmt::Debug for CsvRecords<R> {
     }
 }
 
+impl<R> fmt::Debug for CsvRows<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CsvRows")
+            .field("columns", &self.schema.columns().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 impl<R> CsvRecords<R> {
+    /// Each column's header and the kind it was mapped to.
+    pub fn columns(&self) -> impl Iterator<Item = (&str, &ColumnKind)> {
+        self.rows.schema.columns()
+    }
+
+    /// How the columns become a record.
+    pub fn schema(&self) -> &CsvSchema {
+        &self.rows.schema
+    }
+
+    /// The rows still to read, checked but not turned into records: for reading on one
+    /// thread and building records on others (see [`CsvRows`]).
+    pub fn into_rows(self) -> CsvRows<R> {
+        self.rows
+    }
+}
+
+impl<R> CsvRows<R> {
+    /// How the columns become a record: [`CsvSchema::record`] turns each row into one.
+    pub fn schema(&self) -> &CsvSchema {
+        &self.schema
+    }
+
+    /// Check the row just read, which starts on `line`, and keep a copy of it.
+    fn check(&mut self, line: u64) -> Result<CsvRow, CsvError> {
+        let schema = &self.schema;
+        if self.row.len() != schema.headers.len() {
+            return Err(CsvError::RaggedRow {
+                line,
+                expected: schema.headers.len(),
+                found: self.row.len(),
+            });
+        }
+        // Checked as UTF-8 once, row and fields together; the error names the first field
+        // that is not.
+        let fields = csv::StringRecord::from_byte_record(self.row.clone()).map_err(|e| {
+            CsvError::InvalidUtf8 {
+                line,
+                column: schema.column_name(e.utf8_error().field()),
+            }
+        })?;
+        let mut observed_at = None;
+        for (i, kind) in schema.kinds.iter().enumerate() {
+            if *kind != ColumnKind::ObservedAt {
+                continue;
+            }
+            let value = field(&fields, i);
+            if value.is_empty() {
+                continue;
+            }
+            observed_at = Some(
+                parse_timestamp(value).ok_or_else(|| CsvError::BadTimestamp {
+                    line,
+                    column: schema.column_name(i),
+                    value: value.to_owned(),
+                })?,
+            );
+        }
+        let key = field(&fields, schema.key_column);
+        if key.is_empty() {
+            return Err(CsvError::MissingRecordId {
+                line,
+                column: schema.column_name(schema.key_column),
+            });
+        }
+        let source = schema.source(&fields);
+        if let Some(first_line) = self.first_lines.first_seen(source, key, line) {
+            return Err(CsvError::DuplicateKey {
+                line,
+                first_line,
+                source_system: source.to_owned(),
+                key: key.to_owned(),
+            });
+        }
+        Ok(CsvRow {
+            fields,
+            line,
+            observed_at,
+        })
+    }
+}
+
+/// Field `i` of `fields`, trimmed (FEBRL's values carry leading spaces); empty when there is
+/// no such field.
+fn field(fields: &csv::StringRecord, i: usize) -> &str {
+    fields.get(i).unwrap_or("").trim()
+}
+
+impl CsvSchema {
     /// Each column's header and the kind it was mapped to.
     pub fn columns(&self) -> impl Iterator<Item = (&str, &ColumnKind)> {
         self.headers.iter().map(String::as_str).zip(&self.kinds)
     }
 
-    fn parse_row(&mut self, line: u64) -> Result<SourceRecord, CsvError> {
-        if self.row.len() != self.headers.len() {
-            return Err(CsvError::RaggedRow {
-                line,
-                expected: self.headers.len(),
-                found: self.row.len(),
-            });
-        }
-        let mut record = SourceRecord::default();
-        let mut source: Option<&str> = None;
+    fn column_name(&self, i: usize) -> String {
+        self.headers.get(i).cloned().unwrap_or_default()
+    }
+
+    /// The row's source: its source column's value, else the default.
+    fn source<'a>(&'a self, fields: &'a csv::StringRecord) -> &'a str {
+        self.source_column
+            .map(|i| field(fields, i))
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&self.default_source)
+    }
+
+    /// The record a checked row holds. Every value is trimmed, and empty values are left
+    /// out; a row checked against another schema gives a record of whatever of its fields
+    /// this one's columns find, never a panic.
+    pub fn record(&self, row: CsvRow) -> SourceRecord {
+        let fields = &row.fields;
+        let mut record = SourceRecord {
+            source: SourceSystem::from(self.source(fields)),
+            key: RecordKey::from(field(fields, self.key_column)),
+            observed_at: row.observed_at,
+            ..SourceRecord::default()
+        };
         let mut name = PersonName::default();
         let mut address = PostalAddress::default();
         let mut street_number: Option<String> = None;
-        let mut key: Option<String> = None;
         let mut issuer: Option<String> = None;
-        // The row is checked as UTF-8 once: a field is text when the whole row is and the
-        // field starts and ends on character boundaries. Otherwise each field is checked on
-        // its own, to name the column at fault.
-        let row_text = std::str::from_utf8(self.row.as_slice()).ok();
         for (i, (header, kind)) in self.headers.iter().zip(&self.kinds).enumerate() {
-            let whole = row_text.zip(self.row.range(i)).and_then(|(t, r)| t.get(r));
-            let value = match whole {
-                Some(value) => value,
-                None => std::str::from_utf8(&self.row[i]).map_err(|_| CsvError::InvalidUtf8 {
-                    line,
-                    column: header.clone(),
-                })?,
-            };
-            let value = value.trim();
+            let value = field(fields, i);
             if value.is_empty() {
                 continue;
             }
             let owned = || Some(value.to_owned());
             match kind {
-                ColumnKind::RecordId => key = owned(),
-                ColumnKind::Source => source = Some(value),
-                ColumnKind::ObservedAt => {
-                    record.observed_at =
-                        Some(
-                            parse_timestamp(value).ok_or_else(|| CsvError::BadTimestamp {
-                                line,
-                                column: header.clone(),
-                                value: value.to_owned(),
-                            })?,
-                        );
-                }
+                // Read when the row was checked.
+                ColumnKind::RecordId | ColumnKind::Source | ColumnKind::ObservedAt => {}
                 ColumnKind::GivenName => name.given = owned(),
                 ColumnKind::MiddleName => name.middle = owned(),
                 ColumnKind::FamilyName => name.family = owned(),
@@ -661,7 +832,6 @@ impl<R> CsvRecords<R> {
                 ColumnKind::Ignore => {}
             }
         }
-        record.source = SourceSystem::from(source.unwrap_or(&self.default_source));
         if let Some(issuer) = issuer {
             for id in record.identity.identifiers.iter_mut().filter(|i| {
                 matches!(
@@ -684,27 +854,7 @@ impl<R> CsvRecords<R> {
         if !address.is_empty() {
             record.identity.addresses.push(address);
         }
-        let id_column = || {
-            self.kinds
-                .iter()
-                .position(|k| *k == ColumnKind::RecordId)
-                .map(|i| self.headers[i].clone())
-                .unwrap_or_default()
-        };
-        let key = key.ok_or_else(|| CsvError::MissingRecordId {
-            line,
-            column: id_column(),
-        })?;
-        if let Some(first_line) = self.first_lines.first_seen(&record.source.0, &key, line) {
-            return Err(CsvError::DuplicateKey {
-                line,
-                first_line,
-                source_system: record.source.0,
-                key,
-            });
-        }
-        record.key = RecordKey::from(key);
-        Ok(record)
+        record
     }
 }
 
@@ -741,8 +891,8 @@ fn iso_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)
 }
 
-impl<R: Read> Iterator for CsvRecords<R> {
-    type Item = Result<SourceRecord, CsvError>;
+impl<R: Read> Iterator for CsvRows<R> {
+    type Item = Result<CsvRow, CsvError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -754,10 +904,19 @@ impl<R: Read> Iterator for CsvRecords<R> {
                     if self.row.len() == 1 && self.row[0].iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    return Some(self.parse_row(line));
+                    return Some(self.check(line));
                 }
                 Err(e) => return Some(Err(CsvError::Read(e))),
             }
         }
+    }
+}
+
+impl<R: Read> Iterator for CsvRecords<R> {
+    type Item = Result<SourceRecord, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let row = self.rows.next()?;
+        Some(row.map(|row| self.rows.schema.record(row)))
     }
 }

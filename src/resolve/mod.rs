@@ -442,12 +442,49 @@ impl Resolver {
     where
         I: IntoIterator<Item = SourceRecord>,
     {
+        self.resolve_rows(records, |record| record, observer)
+    }
+
+    /// [`resolve_iter_observed`](Self::resolve_iter_observed) for inputs that become records
+    /// on the resolver's worker threads: `to_record` turns each row into its
+    /// [`SourceRecord`] on the thread that normalises it.
+    ///
+    /// A record is a dozen or more strings. Built where a file is read, they are allocated
+    /// on that thread and read and freed on the workers, cold, one by one; built here, they
+    /// live and die in one core's cache. The rows can be anything a reader checks cheaply
+    /// and in order (the CSV adapter's [`CsvRow`](crate::adapters::csv::CsvRow) is one
+    /// buffer a row), with the work of taking them apart left to `to_record`.
+    ///
+    /// ```
+    /// use customer360::{PersonName, Resolver, SourceRecord};
+    ///
+    /// // Rows as a reader left them: source, key, given name, family name.
+    /// let rows = vec!["crm,1,John,Smith", "shop,7,Jonh,Smith", "crm,2,Emma,Jones"];
+    /// let to_record = |row: &str| {
+    ///     let f: Vec<&str> = row.split(',').collect();
+    ///     SourceRecord::new(f[0], f[1]).name(PersonName::from_parts(f[2], f[3]))
+    /// };
+    /// let resolution = Resolver::builder().build()?.resolve_rows(rows, to_record, &mut ())?;
+    /// assert_eq!(resolution.records().len(), 3);
+    /// # Ok::<(), customer360::Error>(())
+    /// ```
+    pub fn resolve_rows<I, F>(
+        &self,
+        rows: I,
+        to_record: F,
+        observer: &mut dyn StageObserver,
+    ) -> Result<Resolution, ResolveError>
+    where
+        I: IntoIterator,
+        I::Item: Send,
+        F: Fn(I::Item) -> SourceRecord + Sync,
+    {
         observer.stage_started(Stage::Normalise);
-        let mut records = records.into_iter();
+        let mut records = rows.into_iter();
         let expected = records.size_hint();
         let mut total = 0usize;
         let mut too_many = false;
-        let fill = |chunk: &mut Vec<SourceRecord>| {
+        let fill = |chunk: &mut Vec<I::Item>| {
             chunk.extend(records.by_ref().take(NORMALISE_CHUNK));
             total += chunk.len();
             too_many |= u32::try_from(total).is_err();
@@ -460,8 +497,8 @@ impl Resolver {
             mut features,
             mut references,
             observed,
-        } = self.normalise_pipelined(fill, expected, |r, memo| {
-            self.normalizer.normalize_with(&r, Some(memo))
+        } = self.normalise_pipelined(fill, expected, |row, memo| {
+            self.normalizer.normalize_with(&to_record(row), Some(memo))
         });
         if too_many {
             return Err(ResolveError::TooManyRecords(total));
