@@ -1,6 +1,8 @@
 //! The customer 360 view: every section of a customer seen on many channels, empty and odd
 //! input, order independence, relationships and the host extension points.
 
+mod support;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeZone, Utc, Weekday};
@@ -1450,7 +1452,7 @@ mod arbitrary {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(96))]
+        #![proptest_config(ProptestConfig::with_cases(support::cases(96)))]
 
         #[test]
         fn any_input_builds_a_stable_view(

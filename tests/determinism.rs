@@ -1,5 +1,7 @@
 //! The same records in any order give the same customers, with the same IDs.
 
+mod support;
+
 use std::fs::File;
 use std::path::Path;
 
@@ -49,7 +51,7 @@ fn resolve(records: &[SourceRecord]) -> Vec<(RecordRef, CustomerId)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(8))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(8)))]
 
     #[test]
     fn partition_and_ids_do_not_depend_on_input_order(seed in any::<u64>()) {

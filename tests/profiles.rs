@@ -1,6 +1,8 @@
 //! Properties of profiles and their IDs on real-looking data: the bundled sample, the golden
 //! pairs and a slice of FEBRL.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::Path;
@@ -77,7 +79,7 @@ fn every_record_is_in_exactly_one_profile() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(6))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(6)))]
 
     #[test]
     fn profiles_and_ids_do_not_depend_on_record_order(seed in any::<u64>()) {

@@ -1,6 +1,8 @@
 //! Comparisons are symmetric and bounded: comparing a with b gives what comparing b with a
 //! gives, and every match probability is a probability.
 
+mod support;
+
 use customer360::{Identifier, IdentifierKind, PersonName, Resolver, SourceRecord};
 use proptest::prelude::*;
 
@@ -47,7 +49,7 @@ fn record() -> impl Strategy<Value = SourceRecord> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(64)))]
 
     #[test]
     fn comparisons_are_symmetric_and_bounded(mut records in prop::collection::vec(record(), 2..8)) {

@@ -1,6 +1,8 @@
 //! Properties of the contact-point normalisers: e-mail addresses and phone numbers never make
 //! them panic, and their normal forms are fixed points.
 
+mod support;
+
 use customer360::normalize::{
     EmailNormalizer, Normalized, Normalizer, PhoneNormalizer, Region, ValueFlags,
 };
@@ -147,7 +149,7 @@ fn assert_phone_fixed_point(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(512)))]
 
     #[test]
     fn email_never_panics_on_unicode(raw in any::<String>()) {

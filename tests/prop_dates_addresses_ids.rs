@@ -1,6 +1,8 @@
 //! Property tests for birth dates, postal addresses and identifiers: no input panics, and
 //! normalised values are fixed points (normalising the output again gives the output).
 
+mod support;
+
 use chrono::{Datelike, NaiveDate};
 use customer360::normalize::{
     AddressNormalizer, BirthDateNormalizer, DateOrder, IdentifierNormalizer, Normalizer,
@@ -186,7 +188,7 @@ fn id_soup() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(512)))]
 
     #[test]
     fn dates_never_panic(n in date_normalizers(), raw in any::<String>()) {

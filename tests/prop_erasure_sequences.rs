@@ -3,6 +3,8 @@
 //! is just the set of records added minus the records erased; and erasing many customers at
 //! once checked against erasing them one by one.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -102,7 +104,7 @@ fn scan(state: &BatchState, audit: &MemoryAuditSink, list: &SuppressionList) -> 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(32)))]
 
     #[test]
     fn erase_sequences_match_the_reference(
@@ -252,7 +254,7 @@ fn without_flag(r: &ErasureReport) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(48)))]
 
     #[test]
     fn erasing_many_customers_at_once_is_erasing_them_one_by_one(

@@ -1,5 +1,7 @@
 //! Properties of name normalisation, nickname resolution and the cross-script key.
 
+mod support;
+
 use customer360::normalize::{
     cross_script_key, fold, is_placeholder_text, NameNormalizer, NicknameTable, Normalizer,
 };
@@ -173,7 +175,7 @@ fn assert_idempotent(normalizer: &NameNormalizer, input: &str, name: &PersonName
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(512)))]
 
     #[test]
     fn full_names_never_panic_and_are_idempotent(input in any_name()) {

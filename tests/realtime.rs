@@ -3,6 +3,8 @@
 //! model and population.
 #![cfg(feature = "csv")]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::Path;
@@ -158,7 +160,7 @@ fn window(start: usize, len: usize, crowd: usize) -> Vec<SourceRecord> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(support::cases(24)))]
 
     #[test]
     fn incremental_in_any_order_equals_batch(
