@@ -34,6 +34,21 @@ fn fold_is_idempotent_on_known_hard_cases() {
     }
 }
 
+#[test]
+fn ascii_controls_fold_as_they_do_beside_other_scripts() {
+    // Found by a deep property run: the ASCII fast path read a NUL as a word break, the
+    // general path (any non-ASCII character in the text) dropped it as invisible.
+    assert_eq!(fold("7\0a"), "7a");
+    assert_eq!(fold("Jo\u{0}hn\u{1b}ny\u{7f}"), "johnny");
+    assert_eq!(fold("Jo\u{0}hn é"), "john é");
+    assert_eq!(fold("a\tb\u{b}c\r\nd"), "a b c d");
+    for s in ["7\0a", "x\u{1}y\tz", "\u{1f}ab\u{85}c"] {
+        assert_eq!(TextPipeline::folding().apply(s), fold(s), "{s:?}");
+        let beside = format!("{s} é");
+        assert_eq!(fold(&beside), format!("{} é", fold(s)), "{s:?}");
+    }
+}
+
 proptest! {
     #[test]
     fn fold_is_idempotent_on_arbitrary_unicode(s in any::<String>()) {

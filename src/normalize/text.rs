@@ -57,6 +57,21 @@ pub(crate) fn is_invisible(c: char) -> bool {
     ) || (c.is_control() && !c.is_whitespace())
 }
 
+/// What [`StripInvisible`] leaves of an ASCII byte, for the ASCII fast paths: a control that
+/// is whitespace (tab, line break) becomes a space, any other control (NUL, escape, delete)
+/// goes, like every invisible character, so that `jo\0hn` folds to `john` whether or not the
+/// rest of the text is ASCII.
+#[inline]
+fn visible_ascii(b: u8) -> Option<u8> {
+    if !b.is_ascii_control() {
+        Some(b)
+    } else if char::from(b).is_whitespace() {
+        Some(b' ')
+    } else {
+        None
+    }
+}
+
 impl TextFilter for StripInvisible {
     fn apply(&self, input: &str, output: &mut String) {
         for c in input.chars() {
@@ -270,7 +285,7 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
     if text.is_ascii() {
         // ASCII fast path: only controls, case and punctuation can change.
         let mut pending_space = false;
-        for b in text.bytes() {
+        for b in text.bytes().filter_map(visible_ascii) {
             if b.is_ascii_alphanumeric() {
                 if pending_space && !out.is_empty() {
                     out.push(' ');
@@ -301,7 +316,11 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
 /// punctuation (addresses split on commas) run this once and collapse piece by piece.
 pub(crate) fn prefold(text: &str) -> String {
     if text.is_ascii() {
-        return text.to_ascii_lowercase();
+        return text
+            .bytes()
+            .filter_map(visible_ascii)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
     }
     let mut a = String::with_capacity(text.len());
     StripInvisible.apply(text, &mut a);
@@ -341,6 +360,14 @@ mod tests {
     fn case_folding_is_full() {
         assert_eq!(fold("Straße"), "strasse");
         assert_eq!(fold("ΣΊΣΥΦΟΣ"), fold("σίσυφος"));
+    }
+
+    #[test]
+    fn prefold_treats_ascii_controls_as_the_general_path_does() {
+        // Tabs and line breaks are spaces, other controls vanish, ASCII or not; commas stay
+        // (address parsing splits on them after prefolding).
+        assert_eq!(prefold("12 Main\u{0}St,\tLeeds"), "12 mainst, leeds");
+        assert_eq!(prefold("12 Main\u{0}St,\tLeedé"), "12 mainst, leedé");
     }
 
     #[test]
