@@ -514,7 +514,7 @@ pub struct CsvRecords<R> {
 pub struct CsvRows<R> {
     reader: csv::Reader<R>,
     schema: CsvSchema,
-    /// The row being read, reused: a checked row keeps a copy of exactly its own size.
+    /// The row being read, reused; each checked row is a copy.
     row: csv::ByteRecord,
     /// The line each `(source, key)` was first seen on, to report repeats.
     first_lines: FirstLines,
@@ -697,14 +697,16 @@ impl<R> CsvRows<R> {
                 found: self.row.len(),
             });
         }
-        // Checked as UTF-8 once, row and fields together; the error names the first field
-        // that is not.
-        let fields = csv::StringRecord::from_byte_record(self.row.clone()).map_err(|e| {
-            CsvError::InvalidUtf8 {
+        // A copy of exactly the row's size (a clone would copy the whole reused buffer, as
+        // long as the longest row so far), checked as UTF-8 once, row and fields together;
+        // the error names the first field that is not.
+        let mut copy = csv::ByteRecord::with_capacity(self.row.as_slice().len(), self.row.len());
+        copy.extend(&self.row);
+        let fields =
+            csv::StringRecord::from_byte_record(copy).map_err(|e| CsvError::InvalidUtf8 {
                 line,
                 column: schema.column_name(e.utf8_error().field()),
-            }
-        })?;
+            })?;
         let mut observed_at = None;
         for (i, kind) in schema.kinds.iter().enumerate() {
             if *kind != ColumnKind::ObservedAt {
