@@ -46,20 +46,6 @@ use mimalloc::MiMalloc;
 #[global_allocator]
 static ALLOCATOR: MiMalloc = MiMalloc;
 
-/// Transparent huge pages off for this process. mimalloc asks for huge pages, and the kernel
-/// zeroes all two megabytes of one the first time any byte of it is touched, partly used or
-/// not; on a virtual machine whose host takes back freed memory, that zeroing is most of the
-/// system time of a run that starts after a pause. Measured on the project's VM, runs after
-/// 15 idle seconds: a million records 5.0-5.3 s with huge pages, 4.1-4.6 s without; 100 000
-/// records 0.59-0.64 s and 0.47-0.52 s. (Setting `MIMALLOC_ALLOW_THP=0` does the same from
-/// outside.)
-fn small_pages() {
-    #[cfg(target_os = "linux")]
-    if let Err(e) = nix::sys::prctl::set_thp_disable(true) {
-        eprintln!("resolve: transparent huge pages stay on ({e})");
-    }
-}
-
 use customer360::evaluate::evaluate;
 use customer360::normalize::{RecordNormalizer, Region};
 use customer360::{CustomerId, LinkMode, MatchModel, RecordRef, Resolution, Resolver};
@@ -526,6 +512,20 @@ fn print_sample_summary(resolution: &Resolution) {
                 link.a, link.b, link.probability
             );
         }
+    }
+}
+
+/// Transparent huge pages off for this process. mimalloc asks for huge pages, and the kernel
+/// zeroes all two megabytes of one the first time any byte of it is touched, partly used or
+/// not; on a virtual machine whose host takes back freed memory, that zeroing is most of the
+/// system time of a run that starts after a pause. Measured on the project's VM, runs after
+/// 15 idle seconds: a million records 5.0-5.3 s with huge pages, 4.1-4.6 s without; 100 000
+/// records 0.59-0.64 s and 0.47-0.52 s. (Setting `MIMALLOC_ALLOW_THP=0` does the same from
+/// outside.)
+fn small_pages() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = nix::sys::prctl::set_thp_disable(true) {
+        eprintln!("resolve: transparent huge pages stay on ({e})");
     }
 }
 

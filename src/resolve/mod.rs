@@ -452,8 +452,8 @@ impl Resolver {
     /// A record is a dozen or more strings. Built where a file is read, they are allocated
     /// on that thread and read and freed on the workers, cold, one by one; built here, they
     /// live and die in one core's cache. The rows can be anything a reader checks cheaply
-    /// and in order (the CSV adapter's [`CsvRow`](crate::adapters::csv::CsvRow) is one
-    /// buffer a row), with the work of taking them apart left to `to_record`.
+    /// and in order (the CSV adapter's `CsvRow`, with the `csv` feature, is one buffer a
+    /// row), with the work of taking them apart left to `to_record`.
     ///
     /// ```
     /// use customer360::{PersonName, Resolver, SourceRecord};
