@@ -61,18 +61,47 @@ pub(crate) struct EmailFeatures {
     pub(crate) domain: Sym,
 }
 
-/// A phone number's comparison keys.
+/// A phone number's comparison keys: 16 bytes, so that a record's usual two fit in 32.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PhoneFeatures {
     pub(crate) e164: Sym,
-    /// The digits of `e164` [packed](crate::compare::similarity::pack_digits), so that two
-    /// numbers are checked for a typo without reading their text; `0` when they do not pack.
-    pub(crate) digits: u64,
     /// The last seven digits of the national number: the subscriber part, which survives a
     /// missing or wrong area or country code.
     pub(crate) subscriber: Sym,
+    /// [`digits`](Self::digits), with [`landline`](Self::landline) in the top bit, which
+    /// packed digits never use (fifteen digits take 60 bits).
+    digits_and_line: u64,
+}
+
+const _: () = assert!(std::mem::size_of::<PhoneFeatures>() == 16);
+
+impl PhoneFeatures {
+    const LANDLINE: u64 = 1 << 63;
+
+    /// `digits` are the number's [packed](crate::compare::similarity::pack_digits) digits.
+    pub(crate) fn new(e164: Sym, subscriber: Sym, digits: u64, landline: bool) -> Self {
+        debug_assert_eq!(
+            digits & Self::LANDLINE,
+            0,
+            "packed digits take at most 60 bits"
+        );
+        PhoneFeatures {
+            e164,
+            subscriber,
+            digits_and_line: digits & !Self::LANDLINE | if landline { Self::LANDLINE } else { 0 },
+        }
+    }
+
+    /// The digits of `e164` [packed](crate::compare::similarity::pack_digits), so that two
+    /// numbers are checked for a typo without reading their text; `0` when they do not pack.
+    pub(crate) fn digits(&self) -> u64 {
+        self.digits_and_line & !Self::LANDLINE
+    }
+
     /// A fixed line: shared by a household, so agreement on it is not person-specific.
-    pub(crate) landline: bool,
+    pub(crate) fn landline(&self) -> bool {
+        self.digits_and_line & Self::LANDLINE != 0
+    }
 }
 
 /// A postal address's comparison keys.
@@ -332,12 +361,13 @@ impl Pending<'_> {
             .iter()
             .filter_map(|p| p.number.matchable().map(|n| (n, p.kind)))
         {
-            f.phones.push(PhoneFeatures {
-                e164: self.key(Space::Phones, phone.e164()),
-                digits: pack_digits(phone.e164().trim_start_matches('+')),
-                subscriber: self.key(Space::Phones, phone.last_digits(7)),
-                landline: kind == PhoneKind::Landline,
-            });
+            let e164 = self.key(Space::Phones, phone.e164());
+            f.phones.push(PhoneFeatures::new(
+                e164,
+                self.key(Space::Phones, phone.last_digits(7)),
+                pack_digits(phone.e164().trim_start_matches('+')),
+                kind == PhoneKind::Landline,
+            ));
         }
         if let Some(birth) = record.birth_date.as_ref().and_then(|d| d.matchable()) {
             f.birth.extend(birth.readings());
@@ -449,9 +479,8 @@ impl RecordFeatures {
         }
         for PhoneFeatures {
             e164,
-            digits: _,
             subscriber,
-            landline: _,
+            digits_and_line: _,
         } in phones
         {
             for sym in [e164, subscriber] {

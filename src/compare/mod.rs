@@ -343,15 +343,15 @@ impl Comparator<'_> {
                             1
                         } else {
                             value = Some(x.e164);
-                            personal_phone |= !(x.landline || y.landline);
+                            personal_phone |= !(x.landline() || y.landline());
                             0
                         }
                     } else if x.subscriber == y.subscriber {
                         2
                     } else {
                         // Packed digits give the text's answer without reading the text.
-                        let one_edit = if x.digits != 0 && y.digits != 0 {
-                            packed_within_one_edit(x.digits, y.digits)
+                        let one_edit = if x.digits() != 0 && y.digits() != 0 {
+                            packed_within_one_edit(x.digits(), y.digits())
                         } else {
                             let (p, q) = (
                                 bytes(&self.keys.phones, x.e164),
