@@ -101,11 +101,11 @@
 //!
 //! ## Crate features
 //!
-//! - `csv` (default): [`adapters::csv`], reading source records from CSV files with columns
-//!   mapped to attribute kinds by name.
+//! - `csv` (default): `adapters::csv` (see [`adapters`]), reading source records from CSV
+//!   files with columns mapped to attribute kinds by name.
 //! - `toml` (default): loading catalogues and access policies from TOML
-//!   ([`govern::Catalogue::from_toml_str`], [`govern::TablePolicy::from_toml_str`]); JSON
-//!   always works.
+//!   (`from_toml_str` on [`govern::Catalogue`] and [`govern::TablePolicy`]); JSON always
+//!   works.
 //! - `redb`: `store::RedbStore`, a durable embedded [`store::ProfileStore`] for real-time
 //!   resolution ([`realtime`]).
 //! - `encryption`: `store::AesGcmCipher`, AES-256-GCM sealing of sensitive fields at rest.
