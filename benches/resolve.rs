@@ -1,7 +1,7 @@
-//! Batch resolution: end to end on FEBRL (normalise, block, train, score, cluster), the
-//! string comparators of the pair loop, EM training on pattern counts, profiles built from a
-//! resolution (first run, and again over the first run's ID registry), and end to end on a
-//! generated file of any size.
+//! Reading CSV input (rows checked, and rows turned into records). Batch resolution: end to
+//! end on FEBRL (normalise, block, train, score, cluster), the string comparators of the pair
+//! loop, EM training on pattern counts, profiles built from a resolution (first run, and
+//! again over the first run's ID registry), and end to end on a generated file of any size.
 //!
 //! `cargo bench --bench resolve`. The generated-data benchmark runs only when
 //! `CUSTOMER360_BENCH_DATA` names a CSV in the form `examples/resolve` reads (for example
@@ -36,6 +36,34 @@ fn read(file: &str, source: &str) -> Vec<SourceRecord> {
     .expect("a header")
     .map(|r| r.expect("a well-formed row"))
     .collect()
+}
+
+/// Reading a CSV file: rows read and checked (field count, UTF-8, timestamp, key present
+/// and not a repeat), and rows turned into records, on FEBRL 3's 5 000 rows held in memory.
+fn ingest(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/febrl/dataset3.csv");
+    let data = std::fs::read(path).expect("FEBRL data");
+    let options = CsvOptions::new("febrl3");
+    let mut g = c.benchmark_group("ingest");
+    g.throughput(Throughput::Elements(5000));
+    g.bench_function("csv_rows_febrl3_5000", |b| {
+        b.iter(|| {
+            let rows = read_records(data.as_slice(), &options)
+                .expect("a header")
+                .into_rows();
+            for row in rows {
+                black_box(row.expect("a well-formed row"));
+            }
+        })
+    });
+    g.bench_function("csv_records_febrl3_5000", |b| {
+        b.iter(|| {
+            for record in read_records(data.as_slice(), &options).expect("a header") {
+                black_box(record.expect("a well-formed row"));
+            }
+        })
+    });
+    g.finish();
 }
 
 fn febrl(c: &mut Criterion) {
@@ -209,5 +237,5 @@ fn generated(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, febrl, comparators, em, profiles, generated);
+criterion_group!(benches, ingest, febrl, comparators, em, profiles, generated);
 criterion_main!(benches);
