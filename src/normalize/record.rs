@@ -12,7 +12,9 @@ use super::{
     Normalized, NormalizedAddress, NormalizedDate, NormalizedIdentifier, NormalizedName,
     Normalizer, PhoneNormalizer, PhoneNumber, Region, ValueFlags,
 };
-use crate::model::{ContactUse, FieldPath, PhoneKind, RecordRef, SourceRecord, SourceSystem};
+use crate::model::{
+    ContactUse, FieldPath, Identity, PhoneKind, RecordRef, SourceRecord, SourceSystem,
+};
 
 /// An e-mail address after normalisation, with what the source said it is used for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,7 +319,39 @@ impl RecordNormalizer {
         record: &SourceRecord,
         memo: Option<&mut NormalizeMemo>,
     ) -> NormalizedRecord {
-        let identity = &record.identity;
+        self.normalize_identity(
+            record.reference(),
+            record.observed_at,
+            &record.identity,
+            memo,
+        )
+    }
+
+    /// [`normalize_with`](Self::normalize_with) a record that is not needed afterwards: its
+    /// source and key move into the result instead of being copied.
+    pub(crate) fn normalize_owned(
+        &self,
+        record: SourceRecord,
+        memo: Option<&mut NormalizeMemo>,
+    ) -> NormalizedRecord {
+        let SourceRecord {
+            source,
+            key,
+            observed_at,
+            identity,
+            ..
+        } = record;
+        self.normalize_identity(RecordRef { source, key }, observed_at, &identity, memo)
+    }
+
+    /// The normalised record of `identity`, known by `reference`.
+    fn normalize_identity(
+        &self,
+        reference: RecordRef,
+        observed_at: Option<DateTime<Utc>>,
+        identity: &Identity,
+        memo: Option<&mut NormalizeMemo>,
+    ) -> NormalizedRecord {
         let mut names = memo.map(|m| &mut m.names);
         let addresses: Vec<Normalized<NormalizedAddress>> = identity
             .addresses
@@ -332,12 +366,15 @@ impl RecordNormalizer {
             .filter_map(|a| a.value.as_ref()?.country.as_deref())
             .find_map(|c| c.parse::<Region>().ok());
         let record_region = address_region
-            .or_else(|| self.source_regions.get(&record.source).copied())
+            .or_else(|| self.source_regions.get(&reference.source).copied())
             .or(self.default_region);
-        let dates = self.source_dates.get(&record.source).unwrap_or(&self.dates);
+        let dates = self
+            .source_dates
+            .get(&reference.source)
+            .unwrap_or(&self.dates);
         NormalizedRecord {
-            reference: record.reference(),
-            observed_at: record.observed_at,
+            reference,
+            observed_at,
             names: identity
                 .names
                 .iter()
