@@ -48,8 +48,30 @@ for run in $(seq "$runs"); do
         if [ "$n" -gt 1 ]; then
             cmp -s "$work/out1.csv" "$out" && same="same output" || same="OUTPUT DIFFERS"
         fi
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
         printf 'run %d  %-45s cpu %6.2f s  wall %6.2f s  peak %5d MB  %s\n' "$run" "$binary" \
-            "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$wall" "$((kb / 1024))" "$same"
+            "$cpu" "$wall" "$((kb / 1024))" "$same"
         printf '        %s\n' "$stages"
+        # One line per run for the medians: cpu, wall, peak, then each stage in seconds.
+        printf '%s %s %s %s\n' "$cpu" "$wall" "$((kb / 1024))" \
+            "$(printf '%s' "$stages" | tr ',' '\n' | awk '{ v = $2; s = v ~ /ms$/ ? v / 1000 : v + 0; printf "%s=%.4f ", $1, s }')" \
+            >>"$work/runs$n"
     done
+done
+
+# The host's load changes from run to run: medians, not means, say what each build does.
+median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+printf '\nmedians of %d runs\n' "$runs"
+n=0
+for binary in "$@"; do
+    n=$((n + 1))
+    f=$work/runs$n
+    printf '%-45s cpu %6.2f s  wall %6.2f s  peak %5d MB\n' "$binary" \
+        "$(cut -d' ' -f1 "$f" | median)" "$(cut -d' ' -f2 "$f" | median)" "$(cut -d' ' -f3 "$f" | median)"
+    stages=""
+    for stage in $(head -1 "$f" | cut -d' ' -f4- | tr ' ' '\n' | cut -d= -f1); do
+        value=$(tr ' ' '\n' <"$f" | grep "^$stage=" | cut -d= -f2 | median)
+        stages="$stages $stage $(awk -v v="$value" 'BEGIN { printf "%.3f", v }')s,"
+    done
+    printf '        %s\n' "${stages%,}"
 done
