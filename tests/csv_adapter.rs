@@ -3,6 +3,8 @@
 use customer360::adapters::csv::{read_records, ColumnKind, CsvError, CsvOptions};
 use customer360::{IdentifierKind, PhoneKind, SourceRecord};
 
+mod support;
+
 fn read(data: impl AsRef<[u8]>, options: &CsvOptions) -> Vec<Result<SourceRecord, CsvError>> {
     read_records(data.as_ref(), options).unwrap().collect()
 }
@@ -363,4 +365,72 @@ fn resolving_rows_gives_the_resolution_of_resolving_records() {
     };
     assert_eq!(ids(&from_rows), ids(&from_records));
     assert!(from_rows.customer_count() < records.len());
+}
+
+mod utf8_property {
+    //! Rows of arbitrary bytes: a row is refused as not UTF-8 exactly when the csv crate's
+    //! own checked row (`csv::StringRecord`) refuses it, and the error names the same field.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes that make valid and invalid UTF-8 (lead bytes without their continuation,
+    /// continuations without a lead, a byte never valid) but no CSV syntax.
+    fn field() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop::sample::select(vec![b'a', b'7', b' ', 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xFF]),
+            0..6,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(support::cases(256)))]
+
+        #[test]
+        fn utf8_verdict_and_column_match_the_csv_crate(
+            rows in prop::collection::vec((field(), field(), field()), 1..8),
+        ) {
+            let header = ["id", "first_name", "last_name"];
+            let mut data = header.join(",").into_bytes();
+            data.push(b'\n');
+            for (i, (id, given, family)) in rows.iter().enumerate() {
+                // A distinct key prefix, so that no row is refused as a repeat.
+                data.extend_from_slice(format!("k{i}").as_bytes());
+                for (k, part) in [id, given, family].into_iter().enumerate() {
+                    if k > 0 {
+                        data.push(b',');
+                    }
+                    data.extend_from_slice(part);
+                }
+                data.push(b'\n');
+            }
+            let ours = read(&data, &CsvOptions::new("crm"));
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .from_reader(data.as_slice());
+            let mut expected = Vec::new();
+            let mut row = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut row).unwrap() {
+                let bad = csv::StringRecord::from_byte_record(row.clone())
+                    .err()
+                    .map(|e| e.utf8_error().field());
+                expected.push(bad);
+            }
+            prop_assert_eq!(ours.len(), expected.len());
+            for (got, bad) in ours.iter().zip(&expected) {
+                match (got, bad) {
+                    (Err(CsvError::InvalidUtf8 { column, .. }), Some(field)) => {
+                        prop_assert_eq!(column.as_str(), header[*field]);
+                    }
+                    (Err(CsvError::InvalidUtf8 { column, .. }), None) => {
+                        prop_assert!(false, "refused as not UTF-8 in {column}, which the csv crate reads");
+                    }
+                    (_, Some(field)) => {
+                        prop_assert!(false, "accepted a row whose field {field} is not UTF-8: {got:?}");
+                    }
+                    (_, None) => {}
+                }
+            }
+        }
+    }
 }
