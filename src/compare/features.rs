@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use rphonetic::DoubleMetaphone;
 use smallvec::SmallVec;
 
-use crate::compare::similarity::pack_digits;
+use crate::compare::similarity::{pack_digits, Sketch};
 use crate::model::{IdentifierKind, PhoneKind};
 use crate::normalize::{Gender, NormalizedRecord, PartialDate};
 use crate::util::fasthash::FastMap;
@@ -43,6 +43,12 @@ pub(crate) struct NameFeatures {
     pub(crate) given_is_initial: bool,
     /// The first letter of the given name (ASCII).
     pub(crate) given_initial: Option<u8>,
+    /// The first letter of the family name (ASCII).
+    pub(crate) family_initial: Option<u8>,
+    /// What the one-edit and Jaro–Winkler checks can tell of the given name without reading it.
+    pub(crate) given_sketch: Sketch,
+    /// What the one-edit and Jaro–Winkler checks can tell of the family name without reading it.
+    pub(crate) family_sketch: Sketch,
     /// Family name, ASCII key without spaces.
     pub(crate) family: MaybeSym,
     /// Double Metaphone code of the family name.
@@ -59,6 +65,9 @@ pub(crate) struct EmailFeatures {
     pub(crate) canonical: Sym,
     pub(crate) local: Sym,
     pub(crate) domain: Sym,
+    /// What the one-edit check can tell of the local part without reading it (in the four
+    /// bytes that the list's inline storage had spare).
+    pub(crate) local_sketch: Sketch,
 }
 
 /// A phone number's comparison keys: 16 bytes, so that a record's usual two fit in 32.
@@ -113,6 +122,10 @@ pub(crate) struct AddressFeatures {
     pub(crate) tokens: SmallVec<[Sym; 4]>,
     pub(crate) postcode: MaybeSym,
     pub(crate) locality: MaybeSym,
+    /// What the one-edit check can tell of the postcode without reading it.
+    pub(crate) postcode_sketch: Sketch,
+    /// What the Jaro–Winkler check can tell of the locality without reading it.
+    pub(crate) locality_sketch: Sketch,
 }
 
 /// A typed identifier's comparison keys.
@@ -306,6 +319,9 @@ impl Pending<'_> {
             let features = NameFeatures {
                 given_is_initial: given.as_ref().is_some_and(|g| g.len() == 1),
                 given_initial: given.as_ref().and_then(|g| g.bytes().next()),
+                family_initial: family.as_ref().and_then(|f| f.bytes().next()),
+                given_sketch: sketch(given.as_deref()),
+                family_sketch: sketch(family.as_deref()),
                 given_phonetic: given
                     .as_deref()
                     .zip(given_sym)
@@ -347,13 +363,12 @@ impl Pending<'_> {
             if email.is_role() {
                 continue;
             }
+            let local = email.canonical().split('@').next().unwrap_or("");
             f.emails.push(EmailFeatures {
                 canonical: self.key(Space::Emails, email.canonical()),
-                local: self.key(
-                    Space::Emails,
-                    email.canonical().split('@').next().unwrap_or(""),
-                ),
+                local: self.key(Space::Emails, local),
                 domain: self.key(Space::Emails, email.domain()),
+                local_sketch: sketch(Some(local)),
             });
         }
         for (phone, kind) in record
@@ -392,6 +407,8 @@ impl Pending<'_> {
                 tokens,
                 postcode: key(&address.postcode),
                 locality: key(&address.locality),
+                postcode_sketch: sketch(address.postcode.as_deref()),
+                locality_sketch: sketch(address.locality.as_deref()),
             };
             if features != AddressFeatures::default() {
                 f.addresses.push(features);
@@ -449,6 +466,9 @@ impl RecordFeatures {
                 given_cross,
                 given_is_initial: _,
                 given_initial: _,
+                family_initial: _,
+                given_sketch: _,
+                family_sketch: _,
                 family,
                 family_phonetic,
                 family_cross,
@@ -471,6 +491,7 @@ impl RecordFeatures {
             canonical,
             local,
             domain,
+            local_sketch: _,
         } in emails
         {
             for sym in [canonical, local, domain] {
@@ -493,6 +514,8 @@ impl RecordFeatures {
             tokens,
             postcode,
             locality,
+            postcode_sketch: _,
+            locality_sketch: _,
         } in addresses
         {
             for m in [house, street, postcode, locality] {
@@ -629,6 +652,11 @@ impl FeatureBuilder {
 
 fn nonempty(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.is_empty())
+}
+
+/// The sketch of a key's text; an absent key's is the empty string's.
+fn sketch(text: Option<&str>) -> Sketch {
+    Sketch::of(text.unwrap_or("").as_bytes())
 }
 
 #[cfg(test)]

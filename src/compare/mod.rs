@@ -27,7 +27,9 @@ pub mod similarity;
 use crate::normalize::PartialDate;
 use crate::util::interner::Sym;
 use features::{AddressFeatures, KeySpace, NameFeatures, RecordFeatures};
-use similarity::{jaro_winkler_from, packed_within_one_edit, token_jaccard, within_one_edit};
+use similarity::{
+    jaro_winkler_from, packed_within_one_edit, token_jaccard, within_one_edit, Sketch,
+};
 
 use crate::score::Pattern;
 
@@ -215,6 +217,43 @@ fn bytes(interner: &crate::util::interner::Interner, sym: Sym) -> &[u8] {
     interner.resolve(sym).as_bytes()
 }
 
+/// One part of a name as the spelling checks see it, before its text is read.
+#[derive(Clone, Copy)]
+struct NamePart {
+    sym: Option<Sym>,
+    initial: Option<u8>,
+    sketch: Sketch,
+}
+
+impl NamePart {
+    fn given(n: &NameFeatures) -> NamePart {
+        NamePart {
+            sym: n.given.get(),
+            initial: n.given_initial,
+            sketch: n.given_sketch,
+        }
+    }
+
+    fn family(n: &NameFeatures) -> NamePart {
+        NamePart {
+            sym: n.family.get(),
+            initial: n.family_initial,
+            sketch: n.family_sketch,
+        }
+    }
+
+    /// Whether the two parts are certainly neither within one edit nor as similar as
+    /// `floor` by Jaro–Winkler, known from their sketches alone.
+    fn rules_out(self, other: NamePart, floor: f64) -> bool {
+        self.sketch.rules_out_one_edit(other.sketch)
+            && self.sketch.rules_out_jaro_winkler(
+                other.sketch,
+                floor,
+                self.initial == other.initial,
+            )
+    }
+}
+
 impl Comparator<'_> {
     pub(crate) fn compare(&self, a: &RecordFeatures, b: &RecordFeatures) -> Comparison {
         let mut pattern = Pattern::all_null();
@@ -311,6 +350,7 @@ impl Comparator<'_> {
                     } else if x.local == y.local && self.keys.emails.resolve(x.local).len() >= 5 {
                         2
                     } else if x.domain == y.domain
+                        && !x.local_sketch.rules_out_one_edit(y.local_sketch)
                         && near(
                             bytes(&self.keys.emails, x.local),
                             bytes(&self.keys.emails, y.local),
@@ -389,10 +429,12 @@ impl Comparator<'_> {
                 if let (Some(p), Some(q)) = (x.postcode.get(), y.postcode.get()) {
                     let l = if p == q {
                         0
-                    } else if within_one_edit(
-                        bytes(&self.keys.addresses, p),
-                        bytes(&self.keys.addresses, q),
-                    ) {
+                    } else if !x.postcode_sketch.rules_out_one_edit(y.postcode_sketch)
+                        && within_one_edit(
+                            bytes(&self.keys.addresses, p),
+                            bytes(&self.keys.addresses, q),
+                        )
+                    {
                         1
                     } else {
                         2
@@ -404,7 +446,11 @@ impl Comparator<'_> {
                 if let (Some(p), Some(q)) = (x.locality.get(), y.locality.get()) {
                     let l = if p == q {
                         0
-                    } else if jaro_winkler_from(
+                    } else if !x.locality_sketch.rules_out_jaro_winkler(
+                        y.locality_sketch,
+                        0.9,
+                        true,
+                    ) && jaro_winkler_from(
                         bytes(&self.keys.addresses, p),
                         bytes(&self.keys.addresses, q),
                         0.9,
@@ -507,30 +553,42 @@ impl Comparator<'_> {
         {
             return Some(level::GIVEN_EQUIVALENT);
         }
-        let (p, q) = (self.name_bytes(x), self.name_bytes(y));
         if a.given_is_initial || b.given_is_initial {
-            return Some(if p.first() == q.first() {
+            return Some(if a.given_initial == b.given_initial {
                 level::GIVEN_INITIAL
             } else {
                 level::GIVEN_DIFFERENT
             });
         }
+        let phonetic = a.given_phonetic.is_some() && a.given_phonetic == b.given_phonetic;
+        if NamePart::given(a).rules_out(NamePart::given(b), 0.85) {
+            // Neither one edit nor similar spelling: the same as below, without reading.
+            return Some(if phonetic {
+                level::GIVEN_SIMILAR
+            } else {
+                level::GIVEN_DIFFERENT
+            });
+        }
+        let (p, q) = (self.name_bytes(x), self.name_bytes(y));
         let jw = jaro_winkler_from(p, q, 0.85);
         if within_one_edit(p, q) || jw >= 0.92 {
             return Some(level::GIVEN_ONE_EDIT);
         }
-        if jw >= 0.85 || (a.given_phonetic.is_some() && a.given_phonetic == b.given_phonetic) {
+        if jw >= 0.85 || phonetic {
             return Some(level::GIVEN_SIMILAR);
         }
         Some(level::GIVEN_DIFFERENT)
     }
 
-    fn family_level(&self, x: Option<Sym>, y: Option<Sym>) -> Option<u8> {
-        let (x, y) = (x?, y?);
-        if x == y {
+    fn family_level(&self, x: NamePart, y: NamePart) -> Option<u8> {
+        let (xs, ys) = (x.sym?, y.sym?);
+        if xs == ys {
             return Some(level::FAMILY_EXACT);
         }
-        let (p, q) = (self.name_bytes(x), self.name_bytes(y));
+        if x.rules_out(y, 0.85) {
+            return Some(level::FAMILY_DIFFERENT);
+        }
+        let (p, q) = (self.name_bytes(xs), self.name_bytes(ys));
         let jw = jaro_winkler_from(p, q, 0.85);
         if within_one_edit(p, q) || jw >= 0.92 {
             return Some(level::FAMILY_ONE_EDIT);
@@ -544,7 +602,7 @@ impl Comparator<'_> {
 
     /// The family level with cross-script and phonetic equivalence taken into account.
     fn family_level_full(&self, a: &NameFeatures, b: &NameFeatures) -> Option<u8> {
-        let l = self.family_level(a.family.get(), b.family.get())?;
+        let l = self.family_level(NamePart::family(a), NamePart::family(b))?;
         if l > level::FAMILY_EQUIVALENT
             && ((a.family_cross.is_some() && a.family_cross == b.family_cross)
                 || (a.family_phonetic.is_some() && a.family_phonetic == b.family_phonetic))
@@ -556,17 +614,20 @@ impl Comparator<'_> {
 
     /// Whether the given and family names are crossed: each close to the other's opposite part.
     fn swapped(&self, a: &NameFeatures, b: &NameFeatures) -> bool {
-        let close = |x: Option<Sym>, y: Option<Sym>| match (x, y) {
-            (Some(x), Some(y)) => {
-                x == y || {
-                    let (p, q) = (self.name_bytes(x), self.name_bytes(y));
-                    within_one_edit(p, q) || jaro_winkler_from(p, q, 0.92) >= 0.92
-                }
+        let close = |x: NamePart, y: NamePart| match (x.sym, y.sym) {
+            (Some(xs), Some(ys)) => {
+                xs == ys
+                    || !x.rules_out(y, 0.92) && {
+                        let (p, q) = (self.name_bytes(xs), self.name_bytes(ys));
+                        within_one_edit(p, q) || jaro_winkler_from(p, q, 0.92) >= 0.92
+                    }
             }
             _ => false,
         };
-        close(a.given.get(), b.family.get())
-            && (b.given.is_none() || a.family.is_none() || close(a.family.get(), b.given.get()))
+        close(NamePart::given(a), NamePart::family(b))
+            && (b.given.is_none()
+                || a.family.is_none()
+                || close(NamePart::family(a), NamePart::given(b)))
             && a.given != a.family
     }
 

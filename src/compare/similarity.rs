@@ -172,6 +172,96 @@ pub fn jaro_winkler_from(a: &[u8], b: &[u8], floor: f64) -> f64 {
     jaro_winkler(a, b)
 }
 
+/// Thirty-two bits that summarise a short byte string, kept beside its symbol so that the
+/// comparison loop can rule out "within one edit" and "Jaro–Winkler at least `floor`" without
+/// reading the string, which lives at random in an interner and costs a cache miss or two
+/// to fetch. Most pairs of different names share too few letters to come close, and the
+/// sketch shows it.
+///
+/// The low [`Sketch::BUCKETS`] bits say which letter buckets occur (a byte's bucket is its low
+/// five bits, as in [`jaro_winkler_from`], when that is a letter's, `1..=26`; every other byte
+/// shares bucket 0), and the top five bits hold the length, with 31 standing for "31 or
+/// more". A check answers only when the sketch proves the answer; otherwise the caller
+/// compares the strings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Sketch(u32);
+
+impl Sketch {
+    /// Letter buckets: bucket 0 for any byte that is not an ASCII letter, then `a..=z`.
+    const BUCKETS: u32 = 27;
+    /// The length field's value for a string of this length or longer, whose length is
+    /// therefore not known.
+    const LONG: u32 = 31;
+
+    /// The sketch of `text`.
+    pub(crate) fn of(text: &[u8]) -> Sketch {
+        let mut mask = 0u32;
+        for &x in text {
+            let bucket = u32::from(x & 31);
+            mask |= 1 << if bucket < Self::BUCKETS { bucket } else { 0 };
+        }
+        // At most `LONG`, so the cast is lossless.
+        let len = text.len().min(Self::LONG as usize) as u32;
+        Sketch(mask | len << Self::BUCKETS)
+    }
+
+    fn mask(self) -> u32 {
+        self.0 & ((1 << Self::BUCKETS) - 1)
+    }
+
+    /// The length, when it is known and not zero (an empty string is left to the full check).
+    fn len(self) -> Option<u32> {
+        let len = self.0 >> Self::BUCKETS;
+        (len != 0 && len < Self::LONG).then_some(len)
+    }
+
+    /// Whether the two strings are certainly *not* within one edit of each other
+    /// ([`within_one_edit`]): their lengths differ by more than one, or one holds two letters
+    /// (buckets) that the other lacks. One edit adds at most one letter to each side.
+    pub(crate) fn rules_out_one_edit(self, other: Sketch) -> bool {
+        let (Some(a), Some(b)) = (self.len(), other.len()) else {
+            return false;
+        };
+        a.abs_diff(b) > 1
+            || (self.mask() & !other.mask()).count_ones() > 1
+            || (other.mask() & !self.mask()).count_ones() > 1
+    }
+
+    /// Whether the Jaro–Winkler similarity of the two strings is certainly below `floor`.
+    /// `first_may_match` is false when their first bytes are known to differ, which takes the
+    /// Winkler bonus away.
+    ///
+    /// Every position in a bucket the other string lacks is unmatched, so Jaro's matches are
+    /// at most the length less the buckets only one string has, on each side; the bound then
+    /// follows as in [`jaro_winkler_from`], and is never below it.
+    pub(crate) fn rules_out_jaro_winkler(
+        self,
+        other: Sketch,
+        floor: f64,
+        first_may_match: bool,
+    ) -> bool {
+        let (Some(a), Some(b)) = (self.len(), other.len()) else {
+            return false;
+        };
+        let only_a = (self.mask() & !other.mask()).count_ones();
+        let only_b = (other.mask() & !self.mask()).count_ones();
+        let matches = a.saturating_sub(only_a).min(b.saturating_sub(only_b));
+        let jaro_max = if matches == 0 {
+            0.0
+        } else {
+            let m = f64::from(matches);
+            (m / f64::from(a) + m / f64::from(b) + 1.0) / 3.0
+        };
+        let prefix = if first_may_match { a.min(b).min(4) } else { 0 };
+        let bound = if jaro_max <= 0.7 {
+            jaro_max
+        } else {
+            jaro_max + f64::from(prefix) * 0.1 * (1.0 - jaro_max)
+        };
+        bound + 1e-9 < floor
+    }
+}
+
 /// Jaro–Winkler from the Jaro similarity `sim` of `a` and `b`: the prefix bonus.
 fn winkler<T: PartialEq>(a: &[T], b: &[T], sim: f64) -> f64 {
     if sim <= 0.7 {
@@ -328,6 +418,30 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn sketches_rule_out_different_names_and_keep_close_ones() {
+        let sketch = |s: &str| Sketch::of(s.as_bytes());
+        // No shared letters to speak of: ruled out without reading either name.
+        assert!(sketch("john").rules_out_one_edit(sketch("smith")));
+        assert!(sketch("john").rules_out_jaro_winkler(sketch("smith"), 0.85, false));
+        // A transposition and a substitution stay possible, and so does a high similarity.
+        assert!(!sketch("jonh").rules_out_one_edit(sketch("john")));
+        assert!(!sketch("smyth").rules_out_one_edit(sketch("smith")));
+        assert!(!sketch("jonathan").rules_out_jaro_winkler(sketch("jonahtan"), 0.92, true));
+        // Lengths alone: two letters apart is more than one edit.
+        assert!(sketch("ann").rules_out_one_edit(sketch("annie")));
+        // Long and empty strings are left to the full checks.
+        let long = "a".repeat(40);
+        assert!(!sketch(&long).rules_out_one_edit(sketch("b")));
+        assert!(!sketch(&long).rules_out_jaro_winkler(sketch("b"), 0.99, false));
+        assert!(!sketch("").rules_out_one_edit(sketch("abc")));
+        // The Winkler bonus counts up to four common leading letters: 0.867 by Jaro, 0.92 with
+        // the bonus, so not ruled out at 0.9 unless the first letters are known to differ.
+        assert!(jaro_winkler(b"abcdx", b"abcdy") >= 0.9);
+        assert!(!sketch("abcdx").rules_out_jaro_winkler(sketch("abcdy"), 0.9, true));
+        assert!(sketch("abcdx").rules_out_jaro_winkler(sketch("abcdy"), 0.9, false));
+    }
+
+    #[test]
     fn digits_pack_by_their_length() {
         assert_eq!(pack_digits("907"), 0xa18);
         assert_eq!(pack_digits("0"), 0x1);
@@ -434,6 +548,44 @@ mod tests {
             let doubled = format!("{b}{a}");
             let jw = jaro_winkler(b.as_bytes(), doubled.as_bytes());
             prop_assert!((jw - strsim::jaro_winkler(&b, &doubled)).abs() < 1e-12);
+        }
+
+        #[test]
+        fn sketches_rule_out_only_what_the_strings_rule_out(
+            a in "[a-fA-F0-9 ~_é]{0,36}",
+            edits in proptest::collection::vec((0usize..40, 0u8..6, 0usize..3), 0..3),
+            other in "[a-fA-F0-9 ~_é]{0,36}",
+            use_other in any::<bool>(),
+            floor in prop::sample::select(vec![0.5, 0.7, 0.8, 0.85, 0.9, 0.92, 0.95]),
+        ) {
+            // Near copies of `a` (a byte changed, inserted, or two swapped) and unrelated
+            // strings, of every length up to and past the sketch's longest known length.
+            let mut b = if use_other { other.into_bytes() } else { a.clone().into_bytes() };
+            for (at, letter, kind) in edits {
+                let at = at % (b.len() + 1);
+                match kind {
+                    0 if at + 1 < b.len() => b.swap(at, at + 1),
+                    1 => b.insert(at, b'a' + letter),
+                    _ if at < b.len() => b[at] = b'a' + letter,
+                    _ => {}
+                }
+            }
+            let a = a.as_bytes();
+            let (sa, sb) = (Sketch::of(a), Sketch::of(&b));
+            if sa.rules_out_one_edit(sb) {
+                prop_assert!(!within_one_edit(a, &b), "{:?} {:?}", a, b);
+            }
+            let first_may_match = a.first() == b.first();
+            if sa.rules_out_jaro_winkler(sb, floor, first_may_match) {
+                prop_assert!(jaro_winkler(a, &b) < floor, "{:?} {:?} {}", a, b, floor);
+                prop_assert!(jaro_winkler_from(a, &b, floor) < floor);
+            }
+            // Symmetric, as the checks they stand for are.
+            prop_assert_eq!(sa.rules_out_one_edit(sb), sb.rules_out_one_edit(sa));
+            prop_assert_eq!(
+                sa.rules_out_jaro_winkler(sb, floor, first_may_match),
+                sb.rules_out_jaro_winkler(sa, floor, first_may_match)
+            );
         }
 
         #[test]
