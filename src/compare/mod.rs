@@ -347,7 +347,7 @@ impl Comparator<'_> {
                             value = Some(x.canonical);
                             0
                         }
-                    } else if x.local == y.local && self.keys.emails.resolve(x.local).len() >= 5 {
+                    } else if x.local == y.local && x.local_sketch.is_at_least(5) {
                         2
                     } else if x.domain == y.domain
                         && !x.local_sketch.rules_out_one_edit(y.local_sketch)

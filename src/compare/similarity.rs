@@ -215,6 +215,17 @@ impl Sketch {
         (len != 0 && len < Self::LONG).then_some(len)
     }
 
+    /// Whether the string is at least `len` bytes long, for a `len` of at most 31 (longer
+    /// lengths are not kept).
+    pub(crate) fn is_at_least(self, len: u32) -> bool {
+        debug_assert!(
+            len <= Self::LONG,
+            "a sketch knows lengths up to {}",
+            Self::LONG
+        );
+        self.0 >> Self::BUCKETS >= len
+    }
+
     /// Whether the two strings are certainly *not* within one edit of each other
     /// ([`within_one_edit`]): their lengths differ by more than one, or one holds two letters
     /// (buckets) that the other lacks. One edit adds at most one letter to each side.
@@ -429,6 +440,8 @@ mod tests {
         assert!(!sketch("jonathan").rules_out_jaro_winkler(sketch("jonahtan"), 0.92, true));
         // Lengths alone: two letters apart is more than one edit.
         assert!(sketch("ann").rules_out_one_edit(sketch("annie")));
+        assert!(sketch("alice").is_at_least(5) && !sketch("bob").is_at_least(4));
+        assert!(sketch(&"x".repeat(40)).is_at_least(31));
         // Long and empty strings are left to the full checks.
         let long = "a".repeat(40);
         assert!(!sketch(&long).rules_out_one_edit(sketch("b")));
