@@ -284,10 +284,12 @@ proptest! {
         if let Some(v) = &first.value {
             let again = a.normalize_address(&v.to_postal_address());
             prop_assert_eq!(again.value.as_ref(), Some(v), "{:?}", address);
-            let mut tokens = v.tokens.clone();
-            tokens.sort();
-            tokens.dedup();
-            prop_assert_eq!(&tokens, &v.tokens);
+            // Tokens are words (no spaces, none empty), sorted and deduplicated, and the
+            // same for the rebuilt address.
+            let tokens = v.tokens();
+            prop_assert!(tokens.windows(2).all(|w| w[0] < w[1]), "{:?}", tokens);
+            prop_assert!(tokens.iter().all(|t| !t.is_empty() && !t.contains(' ')));
+            prop_assert_eq!(again.value.as_ref().map(|a| a.tokens()), Some(tokens));
         }
     }
 
