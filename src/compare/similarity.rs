@@ -158,14 +158,8 @@ pub fn jaro_winkler_from(a: &[u8], b: &[u8], floor: f64) -> f64 {
         }
         // Jaro with every shared letter matched and no transposition, then the largest
         // Winkler boost the common prefix allows; Jaro–Winkler grows with Jaro.
-        let m = common as f64;
-        let jaro_max = if common == 0 {
-            0.0
-        } else {
-            (m / a.len() as f64 + m / b.len() as f64 + 1.0) / 3.0
-        };
-        let bound = winkler(a, b, jaro_max);
-        if bound + 1e-9 < floor {
+        let bound = winkler(a, b, jaro_ceiling(common, a.len(), b.len()));
+        if certainly_below(bound, floor) {
             return bound;
         }
     }
@@ -209,9 +203,14 @@ impl Sketch {
         self.0 & ((1 << Self::BUCKETS) - 1)
     }
 
+    /// The length field: the length, or [`LONG`](Self::LONG) for that length or longer.
+    fn length_field(self) -> u32 {
+        self.0 >> Self::BUCKETS
+    }
+
     /// The length, when it is known and not zero (an empty string is left to the full check).
     fn len(self) -> Option<u32> {
-        let len = self.0 >> Self::BUCKETS;
+        let len = self.length_field();
         (len != 0 && len < Self::LONG).then_some(len)
     }
 
@@ -223,7 +222,7 @@ impl Sketch {
             "a sketch knows lengths up to {}",
             Self::LONG
         );
-        self.0 >> Self::BUCKETS >= len
+        self.length_field() >= len
     }
 
     /// Whether the two strings are certainly *not* within one edit of each other
@@ -244,7 +243,8 @@ impl Sketch {
     ///
     /// Every position in a bucket the other string lacks is unmatched, so Jaro's matches are
     /// at most the length less the buckets only one string has, on each side; the bound then
-    /// follows as in [`jaro_winkler_from`], and is never below it.
+    /// follows as in [`jaro_winkler_from`] (the same `jaro_ceiling` and `boosted`), and is
+    /// never below it.
     pub(crate) fn rules_out_jaro_winkler(
         self,
         other: Sketch,
@@ -257,19 +257,10 @@ impl Sketch {
         let only_a = (self.mask() & !other.mask()).count_ones();
         let only_b = (other.mask() & !self.mask()).count_ones();
         let matches = a.saturating_sub(only_a).min(b.saturating_sub(only_b));
-        let jaro_max = if matches == 0 {
-            0.0
-        } else {
-            let m = f64::from(matches);
-            (m / f64::from(a) + m / f64::from(b) + 1.0) / 3.0
-        };
+        // Lengths below `LONG` (checked above), so the casts are lossless.
+        let (a, b) = (a as usize, b as usize);
         let prefix = if first_may_match { a.min(b).min(4) } else { 0 };
-        let bound = if jaro_max <= 0.7 {
-            jaro_max
-        } else {
-            jaro_max + f64::from(prefix) * 0.1 * (1.0 - jaro_max)
-        };
-        bound + 1e-9 < floor
+        certainly_below(boosted(jaro_ceiling(matches as usize, a, b), prefix), floor)
     }
 }
 
@@ -278,8 +269,35 @@ fn winkler<T: PartialEq>(a: &[T], b: &[T], sim: f64) -> f64 {
     if sim <= 0.7 {
         return sim;
     }
-    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
+    boosted(
+        sim,
+        a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count(),
+    )
+}
+
+/// Winkler's boost of Jaro similarity `sim` for a common prefix of `prefix` elements (at most
+/// four), given only above 0.7.
+fn boosted(sim: f64, prefix: usize) -> f64 {
+    if sim <= 0.7 {
+        return sim;
+    }
     sim + prefix as f64 * 0.1 * (1.0 - sim)
+}
+
+/// The highest Jaro similarity of two values of lengths `a` and `b` (neither zero) that share
+/// at most `matches` elements: every one matched, none transposed.
+fn jaro_ceiling(matches: usize, a: usize, b: usize) -> f64 {
+    if matches == 0 {
+        return 0.0;
+    }
+    let m = matches as f64;
+    (m / a as f64 + m / b as f64 + 1.0) / 3.0
+}
+
+/// Whether an upper bound on a similarity is below `floor` with room to spare for rounding, so
+/// that a bound equal to `floor` in exact arithmetic never rules a value out.
+fn certainly_below(bound: f64, floor: f64) -> bool {
+    bound + 1e-9 < floor
 }
 
 /// Whether `a` and `b` are at most one edit apart, counting an insertion, a deletion, a
