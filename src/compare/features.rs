@@ -329,11 +329,16 @@ impl Pending<'_> {
                     .map(|(_, sym)| self.phonetic(sym))
                     .into(),
                 given: given_sym.into(),
+                // Usually the given name itself (`robert` for `robert`): the same text
+                // interns to the same symbol, so it is neither copied nor hashed again.
                 given_canonical: name
                     .given_canonical
                     .as_deref()
                     .filter(|c| !c.is_empty())
-                    .map(|c| self.key(Space::Names, c))
+                    .map(|c| match given.as_deref().zip(given_sym) {
+                        Some((g, sym)) if g == c => sym,
+                        _ => self.key(Space::Names, c),
+                    })
                     .into(),
                 given_cross: nonempty(name.keys.given_cross_script.as_deref())
                     .map(|c| self.key(Space::Names, c))

@@ -11,6 +11,7 @@ use std::fmt;
 use std::sync::{Arc, LazyLock};
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use unicode_normalization::char::is_combining_mark;
 
 use super::script::{ascii_digit, has_arabic_script, is_mixed_script};
@@ -424,7 +425,7 @@ impl AddressParser for SimpleAddressParser {
         {
             *flags |= ValueFlags::MIXED_SCRIPT;
         }
-        if is_placeholder_street(&street.words) {
+        if is_placeholder_street(&street.words, out.street.as_deref().unwrap_or_default()) {
             *flags |= ValueFlags::PLACEHOLDER;
         }
 
@@ -1384,27 +1385,36 @@ fn is_unit_like(w: &str) -> bool {
         && (b.len() == 1 || b.iter().any(u8::is_ascii_digit))
 }
 
-/// Whether the street name (without its type words) is junk.
-fn is_placeholder_street(words: &[String]) -> bool {
+/// Whether the street name (without its type words) is junk. `all` is `words` joined by
+/// spaces.
+fn is_placeholder_street(words: &[String], all: &str) -> bool {
     if words.is_empty() || words.len() > 4 {
         return false;
     }
-    let all = words.join(" ");
-    if PLACEHOLDER_STREETS.contains(&all.as_str()) || is_junk(&all) {
+    let is_placeholder = |text: &str| PLACEHOLDER_STREETS.contains(&text) || is_junk(text);
+    if is_placeholder(all) {
         return true;
     }
-    let name: Vec<&str> = words
+    // On the stack (this runs for every address, and at most four words get here).
+    let name_words: SmallVec<[&str; 4]> = words
         .iter()
         .map(String::as_str)
         .filter(|w| {
             !street_word(w).is_some_and(|(_, k)| matches!(k, WordKind::Type | WordKind::Numbered))
         })
         .collect();
-    if name.is_empty() || name.len() == words.len() {
+    if name_words.is_empty() || name_words.len() == words.len() {
         return false;
     }
-    let name = name.join(" ");
-    PLACEHOLDER_STREETS.contains(&name.as_str()) || is_junk(&name)
+    let mut name: SmallVec<[u8; 64]> = SmallVec::new();
+    for word in name_words {
+        if !name.is_empty() {
+            name.push(b' ');
+        }
+        name.extend_from_slice(word.as_bytes());
+    }
+    // Whole `str`s joined by spaces: always UTF-8.
+    std::str::from_utf8(&name).is_ok_and(is_placeholder)
 }
 
 /// [`is_placeholder_text`], skipping the word list for long text (no junk word is longer than

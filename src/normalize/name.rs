@@ -7,6 +7,7 @@
 //!
 //! The parsing rules are documented on [`NameNormalizer`].
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -58,9 +59,6 @@ pub struct NameKeys {
     pub given_ascii: Option<String>,
     /// The family name as an ASCII key (`müller` → `muller`).
     pub family_ascii: Option<String>,
-    /// The family name folded (in its own script) with the spaces removed, so that
-    /// `نیک پور`, `نیک‌پور` and `نیکپور` meet, as do `Nik Pour` and `Nikpour`.
-    pub family_compact: Option<String>,
     /// [`cross_script_key`] of the given name with its spaces removed.
     pub given_cross_script: Option<String>,
     /// [`cross_script_key`] of the family name with its spaces removed (`نیکپور`,
@@ -104,6 +102,30 @@ impl NormalizedName {
             family: self.family.clone(),
             suffix: self.suffix.clone(),
         }
+    }
+
+    /// The family name with its spaces removed, so that `نیک پور`, `نیک‌پور` and `نیکپور`
+    /// meet, as do `Nik Pour` and `Nikpour`: borrowed when the family name has no space.
+    /// `None` when there is no family name.
+    ///
+    /// ```
+    /// use customer360::normalize::{NameNormalizer, Normalizer};
+    ///
+    /// let names = NameNormalizer::default();
+    /// let spaced = names.normalize("Ali Nik Pour");
+    /// let joined = names.normalize("Ali Nikpour");
+    /// let (spaced, joined) = (spaced.value.unwrap(), joined.value.unwrap());
+    /// assert_eq!(spaced.family.as_deref(), Some("nik pour"));
+    /// assert_eq!(spaced.family_compact(), joined.family_compact());
+    /// assert_eq!(joined.family_compact().as_deref(), Some("nikpour"));
+    /// ```
+    pub fn family_compact(&self) -> Option<Cow<'_, str>> {
+        let family = self.family.as_deref()?;
+        Some(if family.contains(' ') {
+            Cow::Owned(family.replace(' ', ""))
+        } else {
+            Cow::Borrowed(family)
+        })
     }
 }
 
@@ -436,6 +458,16 @@ fn take_joined(words: &mut [Word]) -> String {
     out
 }
 
+/// The non-empty `parts`, separated by single spaces, in one allocation.
+fn joined<'a>(parts: impl Iterator<Item = &'a str> + Clone) -> String {
+    let len = parts.clone().map(|p| p.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(len.saturating_sub(1));
+    for p in parts {
+        push_joined(&mut out, p);
+    }
+    out
+}
+
 fn push_joined(out: &mut String, text: &str) {
     if text.is_empty() {
         return;
@@ -694,20 +726,18 @@ impl NameNormalizer {
         }
 
         let original = if has_parts || full.is_none() {
-            let mut joined = String::new();
-            for p in [
-                &name.prefix,
-                &name.given,
-                &name.middle,
-                &name.family,
-                &name.suffix,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                push_joined(&mut joined, p.trim());
-            }
-            joined
+            joined(
+                [
+                    &name.prefix,
+                    &name.given,
+                    &name.middle,
+                    &name.family,
+                    &name.suffix,
+                ]
+                .into_iter()
+                .flatten()
+                .map(|p| p.trim()),
+            )
         } else {
             full.unwrap_or_default().to_owned()
         };
@@ -715,15 +745,17 @@ impl NameNormalizer {
             flags |= ValueFlags::MIXED_SCRIPT;
         }
         if has_parts {
-            for p in [
-                &raw.prefix,
-                &raw.given,
-                &raw.middle,
-                &raw.family,
-                &raw.suffix,
-            ] {
-                push_joined(&mut whole, p);
-            }
+            whole = joined(
+                [
+                    &raw.prefix,
+                    &raw.given,
+                    &raw.middle,
+                    &raw.family,
+                    &raw.suffix,
+                ]
+                .into_iter()
+                .map(String::as_str),
+            );
         }
 
         let Some(value) = self.finish(raw, memo) else {
@@ -969,7 +1001,6 @@ impl NameNormalizer {
                 given_ascii,
                 given_cross_script,
                 family_ascii: k.ascii,
-                family_compact: Some(k.compact),
                 family_cross_script: k.cross_script,
             },
             None => NameKeys {
@@ -1037,12 +1068,11 @@ struct GivenKeys {
     canonical: Option<String>,
 }
 
-/// The keys of a folded family name: [`NameKeys::family_ascii`],
-/// [`NameKeys::family_compact`] and [`NameKeys::family_cross_script`].
+/// The keys of a folded family name: [`NameKeys::family_ascii`] and
+/// [`NameKeys::family_cross_script`].
 #[derive(Debug, Clone)]
 struct FamilyKeys {
     ascii: Option<String>,
-    compact: String,
     cross_script: Option<String>,
 }
 
@@ -1050,7 +1080,6 @@ impl FamilyKeys {
     fn of(family: &str) -> FamilyKeys {
         FamilyKeys {
             ascii: ascii_of_folded(family),
-            compact: family.replace(' ', ""),
             cross_script: compact_cross_script_key(family),
         }
     }
@@ -1702,9 +1731,9 @@ mod tests {
     fn persian_bound_endings_join_the_family_name() {
         let n = parse("علی نیک پور");
         assert_eq!(n.family.as_deref(), Some("نیک پور"));
-        assert_eq!(n.keys.family_compact.as_deref(), Some("نیکپور"));
+        assert_eq!(n.family_compact().as_deref(), Some("نیکپور"));
         let joined = parse("علی نیک\u{200C}پور");
-        assert_eq!(joined.keys.family_compact, n.keys.family_compact);
+        assert_eq!(joined.family_compact(), n.family_compact());
         assert_eq!(joined.keys.family_cross_script, n.keys.family_cross_script);
         let latin = parse("Ali Nik Pour");
         assert_eq!(latin.family.as_deref(), Some("nik pour"));

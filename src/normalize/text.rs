@@ -283,7 +283,9 @@ pub fn fold(text: &str) -> String {
 /// [`fold`], appending to a caller-owned buffer.
 pub(crate) fn fold_into(text: &str, out: &mut String) {
     if text.is_ascii() {
-        // ASCII fast path: only controls, case and punctuation can change.
+        // ASCII fast path: only controls, case and punctuation can change, and the result
+        // is never longer than the text: one reservation instead of growing byte by byte.
+        out.reserve(text.len());
         let mut pending_space = false;
         for b in text.bytes().filter_map(visible_ascii) {
             if b.is_ascii_alphanumeric() {
