@@ -786,7 +786,7 @@ impl Fields {
 /// Field `i` of `fields`, trimmed (FEBRL's values carry leading spaces); empty when there is
 /// no such field.
 fn field(fields: &Fields, i: usize) -> &str {
-    fields.get(i).unwrap_or("").trim()
+    crate::util::trim(fields.get(i).unwrap_or(""))
 }
 
 impl CsvSchema {

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::model::PersonName;
 use crate::util::memo::{memoised, Memo};
+use crate::util::trim;
 
 /// A person name parsed into folded parts, with comparison keys.
 ///
@@ -692,10 +693,10 @@ impl NameNormalizer {
             &name.suffix,
         ]
         .iter()
-        .any(|p| p.as_deref().is_some_and(|s| !s.trim().is_empty()));
+        .any(|p| p.as_deref().is_some_and(|s| !trim(s).is_empty()));
 
         let mut whole = String::new();
-        let full = name.full.as_deref().filter(|s| !s.trim().is_empty());
+        let full = name.full.as_deref().filter(|s| !trim(s).is_empty());
         if let Some(full) = full {
             let (text, cut) = bounded(full);
             if cut {
@@ -736,7 +737,7 @@ impl NameNormalizer {
                 ]
                 .into_iter()
                 .flatten()
-                .map(|p| p.trim()),
+                .map(|p| trim(p)),
             )
         } else {
             full.unwrap_or_default().to_owned()
