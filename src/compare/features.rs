@@ -11,7 +11,7 @@ use smallvec::SmallVec;
 
 use crate::compare::similarity::{pack_digits, Sketch};
 use crate::model::{IdentifierKind, PhoneKind};
-use crate::normalize::{Gender, NormalizedRecord, PartialDate};
+use crate::normalize::{without_spaces, Gender, NormalizedRecord, PartialDate};
 use crate::util::fasthash::FastMap;
 use crate::util::interner::{Interner, KeyHasher, MaybeSym, Sym};
 
@@ -630,13 +630,7 @@ impl FeatureBuilder {
     /// An ASCII key with its spaces removed, or `None` when empty. Borrowed when it has no
     /// space, as nearly every name part has.
     fn compact(key: Option<&str>) -> Option<Cow<'_, str>> {
-        let key = key?;
-        let compact = if key.contains(' ') {
-            Cow::Owned(key.chars().filter(|c| *c != ' ').collect())
-        } else {
-            Cow::Borrowed(key)
-        };
-        (!compact.is_empty()).then_some(compact)
+        key.map(without_spaces).filter(|k| !k.is_empty())
     }
 
     /// The phonetic code of name `ascii`, whose symbol is `name`.

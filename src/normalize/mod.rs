@@ -38,6 +38,7 @@ pub use record::{
     RecordNormalizerBuilder,
 };
 pub use script::{fold_arabic_script, to_ascii_digits};
+pub(crate) use text::without_spaces;
 pub use text::{
     ascii_key, fold, AsciiKey, CaseFold, CollapseWhitespace, Nfkc, StripInvisible, TextFilter,
     TextPipeline, TextPipelineBuilder, UnifyArabicScript,

@@ -15,7 +15,7 @@ use smallvec::SmallVec;
 
 use super::nicknames::{NameMap, NameSet};
 use super::script::{is_mixed_script, script_of, Script};
-use super::text::{fold_into, is_invisible, AsciiKey, TextFilter};
+use super::text::{fold_into, is_invisible, without_spaces, AsciiKey, TextFilter};
 use super::{
     bounded, fold, is_placeholder_text, NicknameTable, Normalized, Normalizer, ValueFlags,
 };
@@ -121,12 +121,7 @@ impl NormalizedName {
     /// assert_eq!(joined.family_compact().as_deref(), Some("nikpour"));
     /// ```
     pub fn family_compact(&self) -> Option<Cow<'_, str>> {
-        let family = self.family.as_deref()?;
-        Some(if family.contains(' ') {
-            Cow::Owned(family.replace(' ', ""))
-        } else {
-            Cow::Borrowed(family)
-        })
+        self.family.as_deref().map(without_spaces)
     }
 }
 
@@ -330,12 +325,7 @@ impl Default for Lexicon {
 
 /// Call `f` with `word` without its spaces (`ph d` → `phd`), allocating only when needed.
 fn with_compact<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
-    if word.contains(' ') {
-        let compact: String = word.chars().filter(|&c| c != ' ').collect();
-        f(&compact)
-    } else {
-        f(word)
-    }
+    f(&without_spaces(word))
 }
 
 impl Lexicon {

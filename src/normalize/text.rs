@@ -4,6 +4,8 @@
 //! [`fold`] and [`ascii_key`] are the two functions most code needs. Hosts that want a different
 //! chain build one from [`TextFilter`]s with [`TextPipeline::builder`].
 
+use std::borrow::Cow;
+
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
@@ -313,6 +315,16 @@ pub(crate) fn fold_into(text: &str, out: &mut String) {
     }
 }
 
+/// `text` with its spaces (U+0020) removed: borrowed when it has none, as nearly every
+/// name part has (`nik pour` → `nikpour`, `ph d` → `phd`).
+pub(crate) fn without_spaces(text: &str) -> Cow<'_, str> {
+    if text.contains(' ') {
+        Cow::Owned(text.replace(' ', ""))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// The letter-level steps of [`fold`] without the punctuation collapse: invisible characters
 /// removed, NFKC, case folding, Arabic-script unification. Parsers that still need the
 /// punctuation (addresses split on commas) run this once and collapse piece by piece.
@@ -357,6 +369,18 @@ pub fn ascii_key(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_spaces_borrows_unless_there_is_a_space() {
+        assert!(matches!(
+            without_spaces("nikpour"),
+            Cow::Borrowed("nikpour")
+        ));
+        assert_eq!(without_spaces(" nik  pour "), "nikpour");
+        assert_eq!(without_spaces("نیک پور"), "نیکپور");
+        // Only U+0020: other white space and the zero-width non-joiner stay.
+        assert_eq!(without_spaces("a\tb\u{200C}c d"), "a\tb\u{200C}cd");
+    }
 
     #[test]
     fn case_folding_is_full() {

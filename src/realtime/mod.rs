@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::block::{BlockingRule, LinkMode};
 use crate::error::{ConfigError, Error};
 use crate::model::{Identifier, PersonName, RecordRef, SourceRecord};
-use crate::normalize::{NormalizedRecord, RecordNormalizer};
+use crate::normalize::{without_spaces, NormalizedRecord, RecordNormalizer};
 use crate::profile::{LineageEvent, MergePolicy, ProfileBuilder};
 use crate::resolve::{ClusterExplanation, CustomerId, MatchModel, Population};
 use crate::score::weight_of;
@@ -134,8 +134,7 @@ fn lookup_keys(n: &NormalizedRecord) -> Vec<String> {
         })
         .unwrap_or_default();
     let compact = |s: &Option<String>| -> Option<String> {
-        let c: String = s.as_deref()?.chars().filter(|c| *c != ' ').collect();
-        (!c.is_empty()).then_some(c)
+        Some(without_spaces(s.as_deref()?).into_owned()).filter(|c| !c.is_empty())
     };
     for name in n.names.iter().filter_map(|n| n.matchable()) {
         let given = name
