@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::script::ascii_digit;
 use super::text::is_invisible;
-use super::{bounded, fold, is_placeholder_text, Normalized, Normalizer, ValueFlags};
+use super::{bounded, fold, is_placeholder_text, Normalized, Normalizer, RawText, ValueFlags};
 
 /// A date of which year, month and day may each be unknown.
 ///
@@ -326,7 +326,15 @@ impl Normalizer for BirthDateNormalizer {
     type Output = NormalizedDate;
 
     fn normalize(&self, raw: &str) -> Normalized<NormalizedDate> {
-        let (text, truncated) = bounded(raw);
+        self.normalize_text(raw)
+    }
+}
+
+impl BirthDateNormalizer {
+    /// [`normalize`](Normalizer::normalize) a text that is either borrowed (and copied into
+    /// [`Normalized::original`]) or owned (and moved there).
+    pub(crate) fn normalize_text(&self, raw: impl RawText) -> Normalized<NormalizedDate> {
+        let (text, truncated) = bounded(raw.as_ref());
         let mut flags = if truncated {
             ValueFlags::TRUNCATED
         } else {

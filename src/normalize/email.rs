@@ -14,7 +14,7 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use super::junk::{is_placeholder_digits, is_placeholder_text};
 use super::script::{ascii_digit, is_mixed_script};
 use super::text::{fold, is_invisible};
-use super::{bounded, Normalized, Normalizer, ValueFlags, MAX_VALUE_BYTES};
+use super::{bounded, Normalized, Normalizer, RawText, ValueFlags, MAX_VALUE_BYTES};
 
 /// The longest local part, in bytes (RFC 5321).
 const MAX_LOCAL_BYTES: usize = 64;
@@ -531,11 +531,11 @@ impl EmailNormalizer {
     }
 }
 
-impl Normalizer for EmailNormalizer {
-    type Output = EmailAddress;
-
-    fn normalize(&self, raw: &str) -> Normalized<EmailAddress> {
-        match self.analyse(raw) {
+impl EmailNormalizer {
+    /// [`normalize`](Normalizer::normalize) a text that is either borrowed (and copied into
+    /// [`Normalized::original`]) or owned (and moved there).
+    pub(crate) fn normalize_text(&self, raw: impl RawText) -> Normalized<EmailAddress> {
+        match self.analyse(raw.as_ref()) {
             Ok((email, mut flags)) => {
                 if email.is_placeholder() || self.is_extra_placeholder(&email) {
                     flags |= ValueFlags::PLACEHOLDER;
@@ -553,6 +553,14 @@ impl Normalizer for EmailNormalizer {
             }
             Err(_) => Normalized::unusable(raw, ValueFlags::INVALID),
         }
+    }
+}
+
+impl Normalizer for EmailNormalizer {
+    type Output = EmailAddress;
+
+    fn normalize(&self, raw: &str) -> Normalized<EmailAddress> {
+        self.normalize_text(raw)
     }
 }
 

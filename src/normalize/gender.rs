@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ascii_key, bounded, fold, Normalized, Normalizer, ValueFlags};
+use super::{ascii_key, bounded, fold, Normalized, Normalizer, RawText, ValueFlags};
 
 /// Gender as recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -116,7 +116,15 @@ impl Normalizer for GenderNormalizer {
     type Output = Gender;
 
     fn normalize(&self, raw: &str) -> Normalized<Gender> {
-        let (text, truncated) = bounded(raw);
+        self.normalize_text(raw)
+    }
+}
+
+impl GenderNormalizer {
+    /// [`normalize`](Normalizer::normalize) a text that is either borrowed (and copied into
+    /// [`Normalized::original`]) or owned (and moved there).
+    pub(crate) fn normalize_text(&self, raw: impl RawText) -> Normalized<Gender> {
+        let (text, truncated) = bounded(raw.as_ref());
         let mut flags = if truncated {
             ValueFlags::TRUNCATED
         } else {

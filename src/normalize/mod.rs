@@ -153,6 +153,13 @@ impl<T> Normalized<T> {
     }
 }
 
+/// A raw value given to a normaliser: borrowed, and copied into [`Normalized::original`], or
+/// owned, and moved there (batch resolution owns records it will not need again, and a copy
+/// of each of their values was an allocation and a free a value).
+pub(crate) trait RawText: AsRef<str> + Into<String> {}
+
+impl<T: AsRef<str> + Into<String>> RawText for T {}
+
 /// Turns one raw text value into its normalised form.
 ///
 /// Implementations must never panic, on any input, and must be idempotent: normalising the

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::junk::{is_placeholder_digits, is_placeholder_text};
 use super::script::ascii_digit;
 use super::text::fold;
-use super::{bounded, Normalized, Normalizer, ValueFlags, MAX_VALUE_BYTES};
+use super::{bounded, Normalized, Normalizer, RawText, ValueFlags, MAX_VALUE_BYTES};
 
 /// An ISO 3166-1 alpha-2 region code, upper-case (`IR`, `US`, `GB`).
 ///
@@ -444,7 +444,17 @@ impl PhoneNormalizer {
 
     /// Normalise with a region for this value that overrides the default.
     pub fn normalize_in(&self, raw: &str, region: Option<Region>) -> Normalized<PhoneNumber> {
-        let trimmed = raw.trim();
+        self.normalize_text_in(raw, region)
+    }
+
+    /// [`normalize_in`](Self::normalize_in) a text that is either borrowed (and copied into
+    /// [`Normalized::original`]) or owned (and moved there).
+    pub(crate) fn normalize_text_in(
+        &self,
+        raw: impl RawText,
+        region: Option<Region>,
+    ) -> Normalized<PhoneNumber> {
+        let trimmed = raw.as_ref().trim();
         let (text, cut) = bounded(trimmed);
         let mut flags = if cut {
             ValueFlags::TRUNCATED

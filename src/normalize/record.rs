@@ -10,7 +10,7 @@ use super::{
     AddressNormalizer, AddressParser, BirthDateNormalizer, DateOrder, EmailAddress,
     EmailNormalizer, Gender, GenderNormalizer, IdentifierNormalizer, NameNormalizer, NicknameTable,
     Normalized, NormalizedAddress, NormalizedDate, NormalizedIdentifier, NormalizedName,
-    Normalizer, PhoneNormalizer, PhoneNumber, Region, ValueFlags,
+    PhoneNormalizer, PhoneNumber, RawText, Region, ValueFlags,
 };
 use crate::model::{
     ContactUse, FieldPath, Identity, PhoneKind, RecordRef, SourceRecord, SourceSystem,
@@ -328,7 +328,8 @@ impl RecordNormalizer {
     }
 
     /// [`normalize_with`](Self::normalize_with) a record that is not needed afterwards: its
-    /// source and key move into the result instead of being copied.
+    /// source, key, e-mail addresses, phone numbers, birth date and gender move into the
+    /// result instead of being copied.
     pub(crate) fn normalize_owned(
         &self,
         record: SourceRecord,
@@ -338,10 +339,31 @@ impl RecordNormalizer {
             source,
             key,
             observed_at,
-            identity,
+            mut identity,
             ..
         } = record;
-        self.normalize_identity(RecordRef { source, key }, observed_at, &identity, memo)
+        let emails = std::mem::take(&mut identity.emails);
+        let phones = std::mem::take(&mut identity.phones);
+        let birth_date = identity.birth_date.take();
+        let gender = identity.gender.take();
+        let mut normalized =
+            self.normalize_identity(RecordRef { source, key }, observed_at, &identity, memo);
+        let region = if phones.is_empty() {
+            None
+        } else {
+            self.record_region(&normalized.reference, &normalized.addresses)
+        };
+        normalized.emails = emails
+            .into_iter()
+            .map(|e| self.email(e.usage, e.address))
+            .collect();
+        normalized.phones = phones
+            .into_iter()
+            .map(|p| self.phone(p.kind, p.region.as_deref(), p.number, region))
+            .collect();
+        normalized.birth_date = birth_date.map(|d| self.birth_date(&normalized.reference, d));
+        normalized.gender = gender.map(|g| GenderNormalizer.normalize_text(g));
+        normalized
     }
 
     /// The normalised record of `identity`, known by `reference`.
@@ -359,22 +381,12 @@ impl RecordNormalizer {
             .filter(|a| !a.is_empty())
             .map(|a| self.addresses.normalize_address(a))
             .collect();
-        // A phone written without a country code most likely belongs to the country the
-        // record's own address is in; failing that, to the source's or the default region.
-        let address_region = addresses
-            .iter()
-            .filter_map(|a| a.value.as_ref()?.country.as_deref())
-            .find_map(|c| c.parse::<Region>().ok());
-        let record_region = address_region
-            .or_else(|| self.source_regions.get(&reference.source).copied())
-            .or(self.default_region);
-        let dates = self
-            .source_dates
-            .get(&reference.source)
-            .unwrap_or(&self.dates);
+        let region = if identity.phones.is_empty() {
+            None
+        } else {
+            self.record_region(&reference, &addresses)
+        };
         NormalizedRecord {
-            reference,
-            observed_at,
             names: identity
                 .names
                 .iter()
@@ -384,37 +396,202 @@ impl RecordNormalizer {
             emails: identity
                 .emails
                 .iter()
-                .map(|e| NormalizedEmail {
-                    usage: e.usage,
-                    address: self.emails.normalize(&e.address),
-                })
+                .map(|e| self.email(e.usage, e.address.as_str()))
                 .collect(),
             phones: identity
                 .phones
                 .iter()
-                .map(|p| {
-                    let region = p
-                        .region
-                        .as_deref()
-                        .and_then(|r| r.parse::<Region>().ok())
-                        .or(record_region);
-                    NormalizedPhone {
-                        kind: p.kind,
-                        number: self.phones.normalize_in(&p.number, region),
-                    }
-                })
+                .map(|p| self.phone(p.kind, p.region.as_deref(), p.number.as_str(), region))
                 .collect(),
             addresses,
-            birth_date: identity.birth_date.as_deref().map(|d| dates.normalize(d)),
+            birth_date: identity
+                .birth_date
+                .as_deref()
+                .map(|d| self.birth_date(&reference, d)),
             gender: identity
                 .gender
                 .as_deref()
-                .map(|g| GenderNormalizer.normalize(g)),
+                .map(|g| GenderNormalizer.normalize_text(g)),
             identifiers: identity
                 .identifiers
                 .iter()
                 .map(|id| self.identifiers.normalize_identifier(id))
                 .collect(),
+            reference,
+            observed_at,
+        }
+    }
+
+    /// The region for a phone number without a country code and without its own region: a
+    /// number most likely belongs to the country the record's own address is in; failing
+    /// that, to the source's region or the default region.
+    fn record_region(
+        &self,
+        reference: &RecordRef,
+        addresses: &[Normalized<NormalizedAddress>],
+    ) -> Option<Region> {
+        addresses
+            .iter()
+            .filter_map(|a| a.value.as_ref()?.country.as_deref())
+            .find_map(|c| c.parse::<Region>().ok())
+            .or_else(|| self.source_regions.get(&reference.source).copied())
+            .or(self.default_region)
+    }
+
+    fn email(&self, usage: ContactUse, address: impl RawText) -> NormalizedEmail {
+        NormalizedEmail {
+            usage,
+            address: self.emails.normalize_text(address),
+        }
+    }
+
+    /// `number`, read in its own `region` when it names one, else in `record_region`.
+    fn phone(
+        &self,
+        kind: PhoneKind,
+        region: Option<&str>,
+        number: impl RawText,
+        record_region: Option<Region>,
+    ) -> NormalizedPhone {
+        let region = region
+            .and_then(|r| r.parse::<Region>().ok())
+            .or(record_region);
+        NormalizedPhone {
+            kind,
+            number: self.phones.normalize_text_in(number, region),
+        }
+    }
+
+    /// A birth date, read in the order `reference`'s source writes dates.
+    fn birth_date(&self, reference: &RecordRef, date: impl RawText) -> Normalized<NormalizedDate> {
+        self.source_dates
+            .get(&reference.source)
+            .unwrap_or(&self.dates)
+            .normalize_text(date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Email, Phone, PostalAddress};
+    use crate::PersonName;
+    use proptest::prelude::*;
+
+    fn normalizer() -> RecordNormalizer {
+        RecordNormalizer::builder()
+            .default_region("GB".parse().expect("a region"))
+            .source_region("us_shop", "US".parse().expect("a region"))
+            .source_date_order("us_shop", DateOrder::MonthFirst)
+            .build()
+    }
+
+    fn record(
+        source: &str,
+        emails: Vec<(&str, ContactUse)>,
+        phones: Vec<(&str, Option<&str>, PhoneKind)>,
+        country: Option<&str>,
+        birth: Option<&str>,
+        gender: Option<&str>,
+    ) -> SourceRecord {
+        let mut record = SourceRecord::new(source, "1").name(PersonName::from_parts("Jo", "Doe"));
+        for (address, usage) in emails {
+            record.identity.emails.push(Email {
+                usage,
+                ..Email::new(address)
+            });
+        }
+        for (number, region, kind) in phones {
+            record.identity.phones.push(Phone {
+                kind,
+                region: region.map(str::to_owned),
+                ..Phone::new(number)
+            });
+        }
+        if let Some(country) = country {
+            record = record.address(PostalAddress {
+                lines: vec!["1 High St".to_owned()],
+                country: Some(country.to_owned()),
+                ..PostalAddress::default()
+            });
+        }
+        if let Some(birth) = birth {
+            record = record.birth_date(birth);
+        }
+        if let Some(gender) = gender {
+            record = record.gender(gender);
+        }
+        record
+    }
+
+    #[test]
+    fn an_owned_record_moves_its_values_into_the_same_result() {
+        let record = record(
+            "us_shop",
+            vec![(" Jo.Doe@Example.org ", ContactUse::Personal)],
+            vec![("(555) 123-4567", None, PhoneKind::Mobile)],
+            None,
+            Some("04/12/1985"),
+            Some("F"),
+        );
+        let owned = normalizer().normalize_owned(record.clone(), None);
+        assert_eq!(owned, normalizer().normalize(&record));
+        assert_eq!(owned.emails[0].address.original, " Jo.Doe@Example.org ");
+        let phone = owned.phones[0].number.value.as_ref().expect("a number");
+        assert_eq!(phone.e164(), "+15551234567", "the source's region");
+        let birth = owned
+            .birth_date
+            .as_ref()
+            .and_then(|d| d.value)
+            .expect("a date");
+        assert_eq!(
+            birth.date.to_string(),
+            "1985-04-12",
+            "the source's date order"
+        );
+    }
+
+    proptest! {
+        /// Moving a record's values instead of copying them changes nothing in the result,
+        /// whatever the values and whichever source, region and date order apply.
+        #[test]
+        fn owned_and_borrowed_normalisation_agree(
+            source in prop::sample::select(vec!["crm", "us_shop"]),
+            emails in prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "jo@example.org", "", "test@test.com", "no at sign", "info@shop.example",
+                    ]),
+                    prop::sample::select(vec![ContactUse::Personal, ContactUse::Shared]),
+                ),
+                0..3,
+            ),
+            phones in prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "(555) 123-4567", "+44 20 7946 0958", "0000000000", "020 7946 0958", "",
+                    ]),
+                    prop::option::of(prop::sample::select(vec!["US", "GB", "IR", "XX"])),
+                    prop::sample::select(vec![PhoneKind::Mobile, PhoneKind::Landline]),
+                ),
+                0..3,
+            ),
+            country in prop::option::of(prop::sample::select(vec!["US", "GB", "Iran", "nowhere"])),
+            birth in prop::option::of(prop::sample::select(vec![
+                "04/12/1985", "1985-04-12", "00/00/0000", "n/a", "",
+            ])),
+            gender in prop::option::of(prop::sample::select(vec!["F", "male", "?", "zz"])),
+            text in ".{0,12}",
+        ) {
+            let mut record = record(source, emails, phones, country, birth, gender);
+            // And one free text in every field, to reach the error paths.
+            record.identity.emails.push(Email::new(text.clone()));
+            record.identity.phones.push(Phone::new(text.clone()));
+            let normalizer = normalizer();
+            let borrowed = normalizer.normalize(&record);
+            let mut memo = NormalizeMemo::with_capacity(8);
+            prop_assert_eq!(&normalizer.normalize_owned(record.clone(), None), &borrowed);
+            prop_assert_eq!(&normalizer.normalize_owned(record, Some(&mut memo)), &borrowed);
         }
     }
 }
