@@ -327,10 +327,29 @@ impl RecordNormalizer {
         )
     }
 
-    /// [`normalize_with`](Self::normalize_with) a record that is not needed afterwards: its
-    /// source, key, e-mail addresses, phone numbers, birth date and gender move into the
-    /// result instead of being copied.
-    pub(crate) fn normalize_owned(
+    /// [`normalize`](Self::normalize) a record that is not needed afterwards: its source,
+    /// key, e-mail addresses, phone numbers, birth date and gender move into the result
+    /// instead of being copied. The result is the same; batch resolution normalises the
+    /// records it reads this way.
+    ///
+    /// ```
+    /// use customer360::normalize::RecordNormalizer;
+    /// use customer360::SourceRecord;
+    ///
+    /// let record = SourceRecord::new("crm", "7").email(" Jo.Doe@Example.org ");
+    /// let normalizer = RecordNormalizer::default();
+    /// let borrowed = normalizer.normalize(&record);
+    /// let owned = normalizer.normalize_owned(record);
+    /// assert_eq!(owned, borrowed);
+    /// assert_eq!(owned.emails[0].address.original, " Jo.Doe@Example.org ");
+    /// ```
+    pub fn normalize_owned(&self, record: SourceRecord) -> NormalizedRecord {
+        self.normalize_owned_with(record, None)
+    }
+
+    /// [`normalize_owned`](Self::normalize_owned), taking the work on values it has seen
+    /// before from `memo`, which must serve only this normaliser.
+    pub(crate) fn normalize_owned_with(
         &self,
         record: SourceRecord,
         memo: Option<&mut NormalizeMemo>,
@@ -534,7 +553,7 @@ mod tests {
             Some("04/12/1985"),
             Some("F"),
         );
-        let owned = normalizer().normalize_owned(record.clone(), None);
+        let owned = normalizer().normalize_owned(record.clone());
         assert_eq!(owned, normalizer().normalize(&record));
         assert_eq!(owned.emails[0].address.original, " Jo.Doe@Example.org ");
         let phone = owned.phones[0].number.value.as_ref().expect("a number");
@@ -590,8 +609,8 @@ mod tests {
             let normalizer = normalizer();
             let borrowed = normalizer.normalize(&record);
             let mut memo = NormalizeMemo::with_capacity(8);
-            prop_assert_eq!(&normalizer.normalize_owned(record.clone(), None), &borrowed);
-            prop_assert_eq!(&normalizer.normalize_owned(record, Some(&mut memo)), &borrowed);
+            prop_assert_eq!(&normalizer.normalize_owned(record.clone()), &borrowed);
+            prop_assert_eq!(&normalizer.normalize_owned_with(record, Some(&mut memo)), &borrowed);
         }
     }
 }

@@ -498,7 +498,8 @@ impl Resolver {
             mut references,
             observed,
         } = self.normalise_pipelined(fill, expected, |row, memo| {
-            self.normalizer.normalize_owned(to_record(row), Some(memo))
+            self.normalizer
+                .normalize_owned_with(to_record(row), Some(memo))
         });
         if too_many {
             return Err(ResolveError::TooManyRecords(total));
