@@ -48,7 +48,9 @@ static ALLOCATOR: MiMalloc = MiMalloc;
 
 use customer360::evaluate::evaluate;
 use customer360::normalize::{RecordNormalizer, Region};
-use customer360::{CustomerId, LinkMode, MatchModel, RecordRef, Resolution, Resolver};
+use customer360::{
+    CustomerId, LinkMode, MatchModel, RecordRef, Resolution, ResolveError, Resolver,
+};
 use rayon::prelude::*;
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/customers.csv");
@@ -162,8 +164,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// The input's rows as records, read as the resolver asks for them: bad rows are reported
-/// and skipped, and the time spent reading is counted.
 /// Rows the reader thread hands over at a time.
 const READ_CHUNK: usize = 1024;
 
@@ -291,6 +291,75 @@ fn find<'a>(resolution: &'a Resolution, id: &str) -> Result<&'a RecordRef, Strin
         .ok_or_else(|| format!("--explain: no record with ID {id:?}"))
 }
 
+/// Read `input` on a thread of its own and resolve its rows as they arrive; with what was
+/// read. The outer error is the file's (it cannot be opened, its header is unusable); the
+/// inner one the resolver's.
+fn read_and_resolve(
+    resolver: &Resolver,
+    input: &Path,
+    options: &CsvOptions,
+    lines: usize,
+    stages: &mut StageTimes,
+) -> Result<(Result<Resolution, ResolveError>, ReadStats), String> {
+    let file = File::open(input).map_err(|e| format!("cannot open {}: {e}", input.display()))?;
+    let csv_rows = read_records(BufReader::new(file), options)
+        .map_err(|e| format!("{}: {e}", input.display()))?
+        .into_rows();
+    // A reader thread reads and checks the CSV while the resolver normalises what it has
+    // already read; the resolver's workers turn each row into a record where they normalise
+    // it. Rows travel in chunks so the channel costs nothing next to reading.
+    let schema = csv_rows.schema().clone();
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<CsvRow, String>>>(8);
+    let reader = thread::spawn(move || {
+        let mut chunk = Vec::with_capacity(READ_CHUNK);
+        for row in csv_rows {
+            chunk.push(row.map_err(|e| e.to_string()));
+            if chunk.len() == READ_CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(READ_CHUNK));
+                if sender.send(full).is_err() {
+                    return; // The resolver stopped early; its error is reported.
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = sender.send(chunk);
+        }
+    });
+    let mut rows = Rows {
+        chunks: receiver,
+        chunk: Vec::new().into_iter(),
+        path: input.to_path_buf(),
+        read: 0,
+        bad: 0,
+        lines,
+        reading: Duration::ZERO,
+    };
+    let resolution = resolver.resolve_rows(&mut rows, |row| schema.record(row), stages);
+    let Rows {
+        chunks,
+        read,
+        bad,
+        reading,
+        ..
+    } = rows;
+    // Closing the channel stops a reader the resolver left early.
+    drop(chunks);
+    reader
+        .join()
+        .map_err(|_| "the CSV reader thread panicked".to_owned())?;
+    Ok((resolution, ReadStats { read, bad, reading }))
+}
+
+/// What reading the input came to.
+struct ReadStats {
+    /// Rows read and handed to the resolver.
+    read: usize,
+    /// Bad rows skipped.
+    bad: usize,
+    /// Time the resolver waited for rows.
+    reading: Duration,
+}
+
 fn run(mut args: Args) -> Result<(), String> {
     let sample = args.input.is_none();
     let input = args.input.clone().unwrap_or_else(|| PathBuf::from(SAMPLE));
@@ -327,45 +396,26 @@ fn run(mut args: Args) -> Result<(), String> {
     // the whole input never sits in memory as source records.
     let resolving = Instant::now();
     let lines = count_lines(&input)?;
-    let file = File::open(&input).map_err(|e| format!("cannot open {}: {e}", input.display()))?;
-    let csv_rows = read_records(BufReader::new(file), &args.options)
-        .map_err(|e| format!("{}: {e}", input.display()))?
-        .into_rows();
-    // A reader thread reads and checks the CSV while the resolver normalises what it has
-    // already read; the resolver's workers turn each row into a record where they normalise
-    // it. Rows travel in chunks so the channel costs nothing next to reading.
-    let schema = csv_rows.schema().clone();
-    let (sender, receiver) = mpsc::sync_channel::<Vec<Result<CsvRow, String>>>(8);
-    let reader = thread::spawn(move || {
-        let mut chunk = Vec::with_capacity(READ_CHUNK);
-        for row in csv_rows {
-            chunk.push(row.map_err(|e| e.to_string()));
-            if chunk.len() == READ_CHUNK {
-                let full = std::mem::replace(&mut chunk, Vec::with_capacity(READ_CHUNK));
-                if sender.send(full).is_err() {
-                    return; // The resolver stopped early; its error is reported.
-                }
-            }
-        }
-        if !chunk.is_empty() {
-            let _ = sender.send(chunk);
-        }
-    });
-    let mut rows = Rows {
-        chunks: receiver,
-        chunk: Vec::new().into_iter(),
-        path: input.clone(),
-        read: 0,
-        bad: 0,
-        lines,
-        reading: Duration::ZERO,
-    };
     let mut stages = StageTimes::default();
-    let resolution = resolver.resolve_rows(&mut rows, |row| schema.record(row), &mut stages);
-    drop(rows.chunks);
-    reader
-        .join()
-        .map_err(|_| "the CSV reader thread panicked".to_owned())?;
+    // Reading skips the repeated-key check (a third of the reading thread's time at a
+    // million rows): the resolver refuses a repeated key anyway. Only then is the input read
+    // again with the check, which names the lines and skips the repeats.
+    let unchecked = args.options.clone().check_repeated_keys(false);
+    let (resolution, rows) =
+        match read_and_resolve(&resolver, &input, &unchecked, lines, &mut stages)? {
+            (Err(ResolveError::DuplicateRecord(record)), _) => {
+                eprintln!(
+                    "{}: record {:?} of source {:?} appears more than once; reading again to \
+                     report and skip repeated keys",
+                    input.display(),
+                    record.key.as_str(),
+                    record.source.as_str()
+                );
+                stages = StageTimes::default();
+                read_and_resolve(&resolver, &input, &args.options, lines, &mut stages)?
+            }
+            done => done,
+        };
     let resolution = resolution.map_err(|e| e.to_string())?;
     if rows.bad > 0 {
         eprintln!("{}: {} bad rows skipped", input.display(), rows.bad);

@@ -434,3 +434,45 @@ mod utf8_property {
         }
     }
 }
+
+/// Without the repeated-key check a repeat reads like any row, every other check still
+/// applies, and a resolver refuses the repeat (so nothing is silently merged or lost).
+#[test]
+fn unchecked_repeated_keys_pass_reading_and_are_refused_by_the_resolver() {
+    let data = "rec_id,source,first,surname\n\
+                1,crm,Ann,Lee\n\
+                1,shop,Ann,Lee\n\
+                1,crm,Ann,Lee\n\
+                ,crm,Bo,Lee\n";
+    let checked = read(data, &CsvOptions::new("x"));
+    assert!(matches!(
+        checked[2],
+        Err(CsvError::DuplicateKey {
+            line: 4,
+            first_line: 2,
+            ..
+        })
+    ));
+    let options = CsvOptions::new("x").check_repeated_keys(false);
+    let unchecked = read(data, &options);
+    assert!(unchecked[..3].iter().all(Result::is_ok), "{unchecked:?}");
+    assert!(matches!(
+        unchecked[3],
+        Err(CsvError::MissingRecordId { line: 5, .. })
+    ));
+    let records: Vec<SourceRecord> = unchecked.into_iter().filter_map(Result::ok).collect();
+    let resolver = customer360::Resolver::builder().build().unwrap();
+    match resolver.resolve(&records) {
+        Err(customer360::ResolveError::DuplicateRecord(r)) => {
+            assert_eq!((r.source.as_str(), r.key.as_str()), ("crm", "1"));
+        }
+        other => panic!("expected a duplicate record error, got {other:?}"),
+    }
+    let rows = read_records(data.as_bytes(), &options).unwrap().into_rows();
+    let schema = rows.schema().clone();
+    let rows: Vec<_> = rows.filter_map(Result::ok).collect();
+    assert!(matches!(
+        resolver.resolve_rows(rows, |row| schema.record(row), &mut ()),
+        Err(customer360::ResolveError::DuplicateRecord(_))
+    ));
+}

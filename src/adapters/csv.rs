@@ -333,6 +333,7 @@ pub struct CsvOptions {
     overrides: Vec<(String, ColumnKind)>,
     id_column: Option<String>,
     source_column: Option<String>,
+    check_repeated_keys: bool,
 }
 
 impl CsvOptions {
@@ -344,6 +345,7 @@ impl CsvOptions {
             overrides: Vec::new(),
             id_column: None,
             source_column: None,
+            check_repeated_keys: true,
         }
     }
 
@@ -376,6 +378,37 @@ impl CsvOptions {
     #[must_use]
     pub fn source_column(mut self, column: impl Into<String>) -> Self {
         self.source_column = Some(column.into());
+        self
+    }
+
+    /// Whether reading looks for a record key that repeats within its source and refuses the
+    /// repeat with [`CsvError::DuplicateKey`], naming the line of both (the default: `true`).
+    ///
+    /// The check keeps every key read (39 MB for a million generated rows) and at a million
+    /// rows it was a third of the reading thread's time: a cache miss or two a row in a table
+    /// larger than the cache. Rows that go to a [`Resolver`](crate::Resolver) can skip it, since the
+    /// resolver refuses a repeated key anyway ([`ResolveError::DuplicateRecord`]), only
+    /// without line numbers: read again with the check on to find them, as the `resolve`
+    /// example does.
+    ///
+    /// ```
+    /// use customer360::adapters::csv::{read_records, CsvError, CsvOptions};
+    ///
+    /// let data = "rec_id,first,surname\n1,Ann,Lee\n1,Ann,Lee\n";
+    /// let checked = read_records(data.as_bytes(), &CsvOptions::new("crm"))?;
+    /// let rows: Vec<_> = checked.collect();
+    /// assert!(matches!(rows[1], Err(CsvError::DuplicateKey { line: 3, first_line: 2, .. })));
+    ///
+    /// let unchecked = CsvOptions::new("crm").check_repeated_keys(false);
+    /// let rows: Vec<_> = read_records(data.as_bytes(), &unchecked)?.collect();
+    /// assert!(rows.iter().all(Result::is_ok));
+    /// # Ok::<(), CsvError>(())
+    /// ```
+    ///
+    /// [`ResolveError::DuplicateRecord`]: crate::ResolveError::DuplicateRecord
+    #[must_use]
+    pub fn check_repeated_keys(mut self, check: bool) -> Self {
+        self.check_repeated_keys = check;
         self
     }
 
@@ -465,7 +498,7 @@ pub fn read_records<R: Read>(input: R, options: &CsvOptions) -> Result<CsvRecord
                 source_column,
             },
             row: csv::ByteRecord::new(),
-            first_lines: FirstLines::default(),
+            first_lines: options.check_repeated_keys.then(FirstLines::default),
         },
     })
 }
@@ -474,7 +507,8 @@ pub fn read_records<R: Read>(input: R, options: &CsvOptions) -> Result<CsvRecord
 ///
 /// Each row is read in two steps, which [`into_rows`](Self::into_rows) lets a host run on
 /// different threads: [`CsvRows`] checks it (everything that can be wrong with a row, and
-/// whether its key repeats, is found there), then [`CsvSchema::record`] turns the checked
+/// whether its key repeats unless [`CsvOptions::check_repeated_keys`] is off, is found
+/// there), then [`CsvSchema::record`] turns the checked
 /// [`CsvRow`] into a [`SourceRecord`], which cannot fail.
 pub struct CsvRecords<R> {
     rows: CsvRows<R>,
@@ -516,8 +550,9 @@ pub struct CsvRows<R> {
     schema: CsvSchema,
     /// The row being read, reused; each checked row is a copy.
     row: csv::ByteRecord,
-    /// The line each `(source, key)` was first seen on, to report repeats.
-    first_lines: FirstLines,
+    /// The line each `(source, key)` was first seen on, to report repeats; `None` when
+    /// [`CsvOptions::check_repeated_keys`] is off.
+    first_lines: Option<FirstLines>,
 }
 
 /// How a CSV input's columns become a record: its headers, the kind each was mapped to, and
@@ -535,7 +570,8 @@ pub struct CsvSchema {
 }
 
 /// One row of a CSV input, checked by [`CsvRows`]: it has as many fields as the header,
-/// every field is UTF-8, its timestamp reads, its key is present and not a repeat. Turn it
+/// every field is UTF-8, its timestamp reads, its key is present and (unless
+/// [`CsvOptions::check_repeated_keys`] is off) not a repeat. Turn it
 /// into a record with [`CsvSchema::record`].
 #[derive(Debug, Clone)]
 pub struct CsvRow {
@@ -726,7 +762,11 @@ impl<R> CsvRows<R> {
             });
         }
         let source = schema.source(&fields);
-        if let Some(first_line) = self.first_lines.first_seen(source, key, line) {
+        let first_seen = self
+            .first_lines
+            .as_mut()
+            .map(|f| f.first_seen(source, key, line));
+        if let Some(Some(first_line)) = first_seen {
             return Err(CsvError::DuplicateKey {
                 line,
                 first_line,
