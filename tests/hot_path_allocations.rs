@@ -36,9 +36,9 @@ fn count() {
 }
 
 // SAFETY: every call is forwarded unchanged to `System`, which upholds `GlobalAlloc`'s
-// contract; counting touches only an atomic and a `const` thread-local, and allocates nothing. The crate itself denies
-// `unsafe`; a counting allocator cannot be written without it, and this one lives only in
-// this test binary.
+// contract; counting touches only an atomic and a `const` thread-local, and allocates
+// nothing. The crate itself denies `unsafe`; a counting allocator cannot be written without
+// it, and this one lives only in this test binary.
 #[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {

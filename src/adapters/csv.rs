@@ -386,10 +386,10 @@ impl CsvOptions {
     ///
     /// The check keeps every key read (39 MB for a million generated rows) and at a million
     /// rows it was a third of the reading thread's time: a cache miss or two a row in a table
-    /// larger than the cache. Rows that go to a [`Resolver`](crate::Resolver) can skip it, since the
-    /// resolver refuses a repeated key anyway ([`ResolveError::DuplicateRecord`]), only
-    /// without line numbers: read again with the check on to find them, as the `resolve`
-    /// example does.
+    /// larger than the cache. Rows that go to a [`Resolver`](crate::Resolver) can skip it,
+    /// since the resolver refuses a repeated key anyway ([`ResolveError::DuplicateRecord`]),
+    /// only without line numbers: read again with the check on to find them, as the
+    /// `resolve` example does.
     ///
     /// ```
     /// use customer360::adapters::csv::{read_records, CsvError, CsvOptions};
@@ -508,8 +508,8 @@ pub fn read_records<R: Read>(input: R, options: &CsvOptions) -> Result<CsvRecord
 /// Each row is read in two steps, which [`into_rows`](Self::into_rows) lets a host run on
 /// different threads: [`CsvRows`] checks it (everything that can be wrong with a row, and
 /// whether its key repeats unless [`CsvOptions::check_repeated_keys`] is off, is found
-/// there), then [`CsvSchema::record`] turns the checked
-/// [`CsvRow`] into a [`SourceRecord`], which cannot fail.
+/// there), then [`CsvSchema::record`] turns the checked [`CsvRow`] into a [`SourceRecord`],
+/// which cannot fail.
 pub struct CsvRecords<R> {
     rows: CsvRows<R>,
 }
@@ -762,11 +762,8 @@ impl<R> CsvRows<R> {
             });
         }
         let source = schema.source(&fields);
-        let first_seen = self
-            .first_lines
-            .as_mut()
-            .map(|f| f.first_seen(source, key, line));
-        if let Some(Some(first_line)) = first_seen {
+        let first_seen = self.first_lines.as_mut();
+        if let Some(first_line) = first_seen.and_then(|f| f.first_seen(source, key, line)) {
             return Err(CsvError::DuplicateKey {
                 line,
                 first_line,

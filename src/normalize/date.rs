@@ -320,17 +320,7 @@ impl BirthDateNormalizer {
     pub fn today(&self) -> Option<NaiveDate> {
         self.today
     }
-}
 
-impl Normalizer for BirthDateNormalizer {
-    type Output = NormalizedDate;
-
-    fn normalize(&self, raw: &str) -> Normalized<NormalizedDate> {
-        self.normalize_text(raw)
-    }
-}
-
-impl BirthDateNormalizer {
     /// [`normalize`](Normalizer::normalize) a text that is either borrowed (and copied into
     /// [`Normalized::original`]) or owned (and moved there).
     pub(crate) fn normalize_text(&self, raw: impl RawText) -> Normalized<NormalizedDate> {
@@ -372,6 +362,14 @@ impl BirthDateNormalizer {
                 Normalized::unusable(raw, flags)
             }
         }
+    }
+}
+
+impl Normalizer for BirthDateNormalizer {
+    type Output = NormalizedDate;
+
+    fn normalize(&self, raw: &str) -> Normalized<NormalizedDate> {
+        self.normalize_text(raw)
     }
 }
 

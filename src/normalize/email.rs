@@ -529,9 +529,7 @@ impl EmailNormalizer {
         local_key(email.local(), &mut buf)
             .is_some_and(|key| self.placeholder_locals.iter().any(|l| **l == *key))
     }
-}
 
-impl EmailNormalizer {
     /// [`normalize`](Normalizer::normalize) a text that is either borrowed (and copied into
     /// [`Normalized::original`]) or owned (and moved there).
     pub(crate) fn normalize_text(&self, raw: impl RawText) -> Normalized<EmailAddress> {

@@ -454,7 +454,7 @@ impl PhoneNormalizer {
         raw: impl RawText,
         region: Option<Region>,
     ) -> Normalized<PhoneNumber> {
-        let trimmed = raw.as_ref().trim();
+        let trimmed = crate::util::trim(raw.as_ref());
         let (text, cut) = bounded(trimmed);
         let mut flags = if cut {
             ValueFlags::TRUNCATED
