@@ -459,12 +459,17 @@ impl CsvOptions {
     }
 }
 
+/// Bytes the CSV reader asks its input for at a time: a million-row file is read in some
+/// 1 700 calls instead of the 13 600 of `csv`'s default 8 KiB buffer.
+const READ_BUFFER: usize = 1 << 16;
+
 /// Start reading records from CSV `input`. The header is read and mapped now; rows are read as
 /// the iterator advances, each as a record or a [`CsvError`] naming its line.
 pub fn read_records<R: Read>(input: R, options: &CsvOptions) -> Result<CsvRecords<R>, CsvError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
+        .buffer_capacity(READ_BUFFER)
         .from_reader(input);
     let mut header = csv::ByteRecord::new();
     if !reader.read_byte_record(&mut header)? {
