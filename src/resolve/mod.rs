@@ -383,7 +383,8 @@ impl Resolver {
         } = self.normalise_pipelined(fill, (records.len(), Some(records.len())), |i, memo| {
             self.normalizer.normalize_with(&records[i], Some(memo))
         });
-        self.resolve_features(keys, features, references, observed, &mut ())
+        let sources = source_numbers(&references);
+        self.resolve_features(keys, features, references, sources, observed, &mut ())
     }
 
     /// Normalise and resolve records as they arrive, for inputs too large to hold at once:
@@ -514,9 +515,11 @@ impl Resolver {
             }
         };
         // The features in place, so that they never exist twice; beside them, on the other
-        // thread, the (much smaller) references and times gathered into new vectors.
+        // thread, the (much smaller) references and times gathered into new vectors. The
+        // permutation takes the longer, so the other thread also does what the next stages
+        // would otherwise do alone: it numbers the sources and frees the interners' tables.
         let for_features = order.clone();
-        let ((), (references, observed)) = rayon::join(
+        let ((), (references, sources, observed, keys)) = rayon::join(
             || permute(&mut features, for_features),
             // Moved in, so that the vectors gathered from are freed here.
             move || {
@@ -526,10 +529,13 @@ impl Resolver {
                 };
                 let references = gather(&mut references, &order, vacated);
                 let observed: Vec<_> = order.iter().map(|&i| observed[i as usize]).collect();
-                (references, observed)
+                let sources = source_numbers(&references);
+                let mut keys = keys;
+                keys.release_tables();
+                (references, sources, observed, keys)
             },
         );
-        self.resolve_features(keys, features, references, observed, observer)
+        self.resolve_features(keys, features, references, sources, observed, observer)
     }
 
     /// Normalise chunks in parallel, one at a time, taking each record's features with its
@@ -639,42 +645,27 @@ impl Resolver {
             .map(|r| builder.build(r, &mut keys))
             .collect();
         let observed = records.iter().map(|r| r.observed_at).collect();
-        let references = records.into_iter().map(|r| r.reference).collect();
-        self.resolve_features(keys, features, references, observed, &mut ())
+        let references: Vec<RecordRef> = records.into_iter().map(|r| r.reference).collect();
+        let sources = source_numbers(&references);
+        self.resolve_features(keys, features, references, sources, observed, &mut ())
     }
 
-    /// Resolve records given as features, in canonical order.
+    /// Resolve records given as features, in canonical order, with each record's source
+    /// numbered by [`source_numbers`].
     fn resolve_features(
         &self,
         mut keys: KeySpace,
         features: Vec<RecordFeatures>,
         references: Vec<RecordRef>,
+        sources: Vec<u32>,
         observed: Vec<Option<chrono::DateTime<chrono::Utc>>>,
         observer: &mut dyn StageObserver,
     ) -> Result<Resolution, ResolveError> {
         // Every key is interned: from here on keys are only resolved, and the lookup tables
-        // would sit through the stages that need the most memory.
+        // would sit through the stages that need the most memory (a no-op when the caller
+        // has released them already).
         keys.release_tables();
         observer.stage_started(Stage::Block);
-        // Numbered in order of first appearance; records of one source are mostly adjacent.
-        let mut source_ids: BTreeMap<&str, u32> = BTreeMap::new();
-        let mut last: Option<(&str, u32)> = None;
-        let sources: Vec<u32> = references
-            .iter()
-            .map(|r| {
-                let source = r.source.as_str();
-                match last {
-                    Some((name, id)) if name == source => id,
-                    _ => {
-                        let next = source_ids.len() as u32;
-                        let id = *source_ids.entry(source).or_insert(next);
-                        last = Some((source, id));
-                        id
-                    }
-                }
-            })
-            .collect();
-        drop(source_ids);
         // Shared values and term frequencies are single passes over the records; they run
         // beside blocking, whose serial steps would otherwise leave a core idle.
         let ((shared, mut tf), (candidates, blocking)) = rayon::join(
@@ -1126,16 +1117,45 @@ fn compare_candidates(
 /// How many pairs of records the mode allows comparing.
 fn comparable_pairs(sources: &[u32], mode: LinkMode) -> f64 {
     let n = sources.len() as f64;
-    let mut per_source: HashMap<u32, f64> = HashMap::new();
-    for s in sources {
-        *per_source.entry(*s).or_insert(0.0) += 1.0;
+    // Sources are numbered densely from 0 (see `source_numbers`). Counts and sums are of
+    // whole numbers far below 2^53, so they are exact in any order.
+    let mut per_source: Vec<f64> = Vec::new();
+    for &s in sources {
+        let s = s as usize;
+        if s >= per_source.len() {
+            per_source.resize(s + 1, 0.0);
+        }
+        per_source[s] += 1.0;
     }
-    let within: f64 = per_source.values().map(|k| k * (k - 1.0) / 2.0).sum();
+    let within: f64 = per_source.iter().map(|k| k * (k - 1.0) / 2.0).sum();
     match mode {
         LinkMode::DeduplicateAndLink => n * (n - 1.0) / 2.0,
         LinkMode::Deduplicate => within,
         LinkMode::Link => n * (n - 1.0) / 2.0 - within,
     }
+}
+
+/// Each record's source as a number, numbered in order of first appearance (records of one
+/// source are mostly adjacent, so most records compare their source with the previous one
+/// only).
+fn source_numbers(references: &[RecordRef]) -> Vec<u32> {
+    let mut source_ids: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut last: Option<(&str, u32)> = None;
+    references
+        .iter()
+        .map(|r| {
+            let source = r.source.as_str();
+            match last {
+                Some((name, id)) if name == source => id,
+                _ => {
+                    let next = source_ids.len() as u32;
+                    let id = *source_ids.entry(source).or_insert(next);
+                    last = Some((source, id));
+                    id
+                }
+            }
+        })
+        .collect()
 }
 
 fn unpack(pair: u64) -> (usize, usize) {
@@ -1783,8 +1803,9 @@ impl Resolution {
 #[cfg(test)]
 mod tests {
     use super::{
-        canonical_order, index, reserved, Guard, LevelWeights, MatchModel, ResolveError, Resolver,
-        Scorer, TermFrequencies, TfAdjustments, NORMALISE_CHUNK,
+        canonical_order, comparable_pairs, index, reserved, source_numbers, Guard, LevelWeights,
+        LinkMode, MatchModel, ResolveError, Resolver, Scorer, TermFrequencies, TfAdjustments,
+        NORMALISE_CHUNK,
     };
     use crate::cluster::{Link, MergeGuard, Refusal};
     use crate::compare::{Comparison, TfHit};
@@ -1965,6 +1986,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn sources_are_numbered_in_order_of_first_appearance_and_pairs_counted_per_mode() {
+        let references: Vec<RecordRef> = ["crm", "crm", "web", "crm", "pos", "web"]
+            .iter()
+            .enumerate()
+            .map(|(i, source)| RecordRef {
+                source: (*source).into(),
+                key: i.to_string().into(),
+            })
+            .collect();
+        let sources = source_numbers(&references);
+        assert_eq!(sources, [0, 0, 1, 0, 2, 1]);
+        // Six records, 15 pairs: within sources 3 (crm) + 1 (web) + 0 (pos).
+        assert_eq!(comparable_pairs(&sources, LinkMode::Deduplicate), 4.0);
+        assert_eq!(comparable_pairs(&sources, LinkMode::Link), 11.0);
+        assert_eq!(
+            comparable_pairs(&sources, LinkMode::DeduplicateAndLink),
+            15.0
+        );
+        assert_eq!(comparable_pairs(&[], LinkMode::Deduplicate), 0.0);
     }
 
     #[test]
