@@ -167,8 +167,12 @@ pub(crate) fn cluster_in_parallel<G: MergeGuard + Send>(
     make_guard: impl Fn() -> G + Sync,
 ) -> Clustering {
     keep_strong_links(&mut links, min_weight);
-    links.par_sort_by(by_strength);
-    let components = Components::of(n, &links);
+    // Which records are connected does not depend on the order of the links: worked out on
+    // one thread (a union-find is serial) while the others sort the links.
+    let ends: Vec<(u32, u32)> = links.iter().map(|l| (l.a, l.b)).collect();
+    let ((), grouping) = rayon::join(|| links.par_sort_by(by_strength), || Grouping::of(n, &ends));
+    drop(ends);
+    let components = grouping.with_positions(&links);
     let merged: Vec<Merged<'_, G>> = (0..components.len())
         .into_par_iter()
         .fold(
@@ -317,7 +321,9 @@ fn decisions(links: &[Link], decided: Vec<(usize, Option<Refusal>)>) -> Vec<Deci
 
 /// The connected components of the records that links touch: each component's records in
 /// ascending order and its links (as positions in the link list) in list order, so that a
-/// component can be clustered on its own with records numbered `0..len`.
+/// component can be clustered on its own with records numbered `0..len`. Built in two
+/// steps: [`Grouping::of`] finds the components, which do not depend on the order of the
+/// links, and [`Grouping::with_positions`] lists each one's links in their final order.
 struct Components {
     /// Each component's records, one component after another.
     records: Vec<u32>,
@@ -332,7 +338,33 @@ struct Components {
 }
 
 impl Components {
-    fn of(n: usize, links: &[Link]) -> Self {
+    fn len(&self) -> usize {
+        self.record_starts.len() - 1
+    }
+
+    /// Component `c`'s records and link positions.
+    fn get(&self, c: usize) -> (&[u32], &[u32]) {
+        (
+            &self.records[self.record_starts[c]..self.record_starts[c + 1]],
+            &self.positions[self.position_starts[c]..self.position_starts[c + 1]],
+        )
+    }
+}
+
+/// [`Components`] without their link positions: each record's component, and each
+/// component's records and number of links.
+struct Grouping {
+    /// Each record's component (`u32::MAX` for records without links).
+    component_of: Vec<u32>,
+    records: Vec<u32>,
+    record_starts: Vec<usize>,
+    position_starts: Vec<usize>,
+    local: Vec<u32>,
+}
+
+impl Grouping {
+    /// The grouping of `n` records by the links between `ends`, in any order.
+    fn of(n: usize, ends: &[(u32, u32)]) -> Self {
         // Union-find without member lists: only the components matter here. Each root is
         // its component's smallest record, so components are numbered in order of it.
         const UNLINKED: u32 = u32::MAX;
@@ -345,13 +377,13 @@ impl Components {
             }
             x
         };
-        for link in links {
-            for x in [link.a, link.b] {
+        for &(a, b) in ends {
+            for x in [a, b] {
                 if parent[x as usize] == UNLINKED {
                     parent[x as usize] = x;
                 }
             }
-            let (ra, rb) = (root(&mut parent, link.a), root(&mut parent, link.b));
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
             let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
             parent[high as usize] = low;
         }
@@ -388,10 +420,29 @@ impl Components {
             }
         }
         let mut link_counts = vec![0usize; record_counts.len()];
-        for link in links {
-            link_counts[component_of[link.a as usize] as usize] += 1;
+        for &(a, _) in ends {
+            link_counts[component_of[a as usize] as usize] += 1;
         }
         let position_starts = starts(&link_counts);
+        Grouping {
+            component_of,
+            records,
+            record_starts,
+            position_starts,
+            local,
+        }
+    }
+
+    /// The components, with each one's links as positions in `links`, in list order: the
+    /// links [`of`](Self::of) was given, in the order they will be merged in.
+    fn with_positions(self, links: &[Link]) -> Components {
+        let Grouping {
+            component_of,
+            records,
+            record_starts,
+            position_starts,
+            local,
+        } = self;
         let mut next = position_starts.clone();
         let mut positions = vec![0u32; links.len()];
         for (p, link) in links.iter().enumerate() {
@@ -406,18 +457,6 @@ impl Components {
             position_starts,
             local,
         }
-    }
-
-    fn len(&self) -> usize {
-        self.record_starts.len() - 1
-    }
-
-    /// Component `c`'s records and link positions.
-    fn get(&self, c: usize) -> (&[u32], &[u32]) {
-        (
-            &self.records[self.record_starts[c]..self.record_starts[c + 1]],
-            &self.positions[self.position_starts[c]..self.position_starts[c + 1]],
-        )
     }
 }
 
