@@ -351,15 +351,12 @@ impl Components {
     }
 }
 
-/// [`Components`] without their link positions: each record's component, and each
-/// component's records and number of links.
+/// [`Components`] before their link positions are listed, with each record's component.
 struct Grouping {
     /// Each record's component (`u32::MAX` for records without links).
     component_of: Vec<u32>,
-    records: Vec<u32>,
-    record_starts: Vec<usize>,
-    position_starts: Vec<usize>,
-    local: Vec<u32>,
+    /// Everything but `positions`, which is empty until [`with_positions`](Self::with_positions).
+    components: Components,
 }
 
 impl Grouping {
@@ -426,10 +423,13 @@ impl Grouping {
         let position_starts = starts(&link_counts);
         Grouping {
             component_of,
-            records,
-            record_starts,
-            position_starts,
-            local,
+            components: Components {
+                records,
+                record_starts,
+                positions: Vec::new(),
+                position_starts,
+                local,
+            },
         }
     }
 
@@ -438,25 +438,16 @@ impl Grouping {
     fn with_positions(self, links: &[Link]) -> Components {
         let Grouping {
             component_of,
-            records,
-            record_starts,
-            position_starts,
-            local,
+            mut components,
         } = self;
-        let mut next = position_starts.clone();
-        let mut positions = vec![0u32; links.len()];
+        let mut next = components.position_starts.clone();
+        components.positions = vec![0u32; links.len()];
         for (p, link) in links.iter().enumerate() {
             let slot = &mut next[component_of[link.a as usize] as usize];
-            positions[*slot] = p as u32;
+            components.positions[*slot] = p as u32;
             *slot += 1;
         }
-        Components {
-            records,
-            record_starts,
-            positions,
-            position_starts,
-            local,
-        }
+        components
     }
 }
 

@@ -13,7 +13,7 @@ use super::{
     PhoneNormalizer, PhoneNumber, RawText, Region, ValueFlags,
 };
 use crate::model::{
-    ContactUse, FieldPath, Identity, PhoneKind, RecordRef, SourceRecord, SourceSystem,
+    ContactUse, FieldPath, Identity, Phone, PhoneKind, RecordRef, SourceRecord, SourceSystem,
 };
 
 /// An e-mail address after normalisation, with what the source said it is used for.
@@ -367,11 +367,7 @@ impl RecordNormalizer {
         let gender = identity.gender.take();
         let mut normalized =
             self.normalize_identity(RecordRef { source, key }, observed_at, &identity, memo);
-        let region = if phones.is_empty() {
-            None
-        } else {
-            self.record_region(&normalized.reference, &normalized.addresses)
-        };
+        let region = self.phone_region(&phones, &normalized.reference, &normalized.addresses);
         normalized.emails = emails
             .into_iter()
             .map(|e| self.email(e.usage, e.address))
@@ -400,11 +396,7 @@ impl RecordNormalizer {
             .filter(|a| !a.is_empty())
             .map(|a| self.addresses.normalize_address(a))
             .collect();
-        let region = if identity.phones.is_empty() {
-            None
-        } else {
-            self.record_region(&reference, &addresses)
-        };
+        let region = self.phone_region(&identity.phones, &reference, &addresses);
         NormalizedRecord {
             names: identity
                 .names
@@ -441,14 +433,19 @@ impl RecordNormalizer {
         }
     }
 
-    /// The region for a phone number without a country code and without its own region: a
-    /// number most likely belongs to the country the record's own address is in; failing
-    /// that, to the source's region or the default region.
-    fn record_region(
+    /// The region for the record's `phones` written without a country code and without
+    /// their own region (`None` when there are no phones, so that nothing is worked out for
+    /// them): a number most likely belongs to the country the record's own address is in;
+    /// failing that, to the source's region or the default region.
+    fn phone_region(
         &self,
+        phones: &[Phone],
         reference: &RecordRef,
         addresses: &[Normalized<NormalizedAddress>],
     ) -> Option<Region> {
+        if phones.is_empty() {
+            return None;
+        }
         addresses
             .iter()
             .filter_map(|a| a.value.as_ref()?.country.as_deref())
