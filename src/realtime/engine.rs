@@ -783,6 +783,7 @@ impl Engine {
         let scorer = self.scorer();
         let mut guard = Guard {
             features: &features,
+            positions: None,
             comparator: &comparator,
             scorer: &scorer,
             cannot_link: &cannot,

@@ -2,12 +2,14 @@
 
 mod explain;
 mod model;
+mod order;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 pub use explain::{ClusterExplanation, ComparisonStep, LinkExplanation, PairExplanation};
 pub use model::{MatchModel, MODEL_FORMAT};
@@ -22,11 +24,12 @@ use crate::model::{RecordKey, RecordRef, SourceRecord, SourceSystem};
 use crate::normalize::{NormalizeMemo, NormalizedRecord, RecordNormalizer};
 use crate::score::{probability, weight_of, LevelParams, Pattern, TrainingReport};
 use crate::util::fasthash::FastMap;
-use crate::util::interner::{head, Sym};
+use crate::util::interner::Sym;
 use crate::util::memo::MemoPool;
 use crate::util::permute::{gather, permute};
 use crate::util::prefetch::prefetch;
 use crate::util::rng::SplitMix64;
+use order::RecordOrder;
 
 /// A stage of batch resolution, in the order they run, as reported to a [`StageObserver`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,7 +38,9 @@ pub enum Stage {
     /// Normalising records and building their comparison features (with reading the input,
     /// for [`Resolver::resolve_iter_observed`]).
     Normalise,
-    /// Putting records in canonical order and checking for duplicate references.
+    /// Putting records in reference order and their features in working order (grouped by
+    /// family name, so that blocking's pairs sit near one another), and checking for
+    /// duplicate references.
     Order,
     /// Counting shared values and term frequencies, and finding candidate pairs.
     Block,
@@ -364,27 +369,16 @@ impl Resolver {
         if u32::try_from(records.len()).is_err() {
             return Err(ResolveError::TooManyRecords(records.len()));
         }
-        // A canonical order makes everything after this independent of input order.
-        let mut order: Vec<usize> = (0..records.len()).collect();
-        let key = |i: usize| (&records[i].source, &records[i].key);
-        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
-        if let Some(w) = order.windows(2).find(|w| key(w[0]) == key(w[1])) {
-            return Err(ResolveError::DuplicateRecord(records[w[0]].reference()));
-        }
         // Normalise a chunk at a time in parallel and keep only each record's features: the
         // normalised records, with all their strings, never exist all at once.
-        let mut chunks = order.chunks(NORMALISE_CHUNK);
-        let fill = |chunk: &mut Vec<usize>| chunk.extend(chunks.next().into_iter().flatten());
-        let Built {
-            keys,
-            features,
-            references,
-            observed,
-        } = self.normalise_pipelined(fill, (records.len(), Some(records.len())), |i, memo| {
-            self.normalizer.normalize_with(&records[i], Some(memo))
-        });
-        let sources = source_numbers(&references);
-        self.resolve_features(keys, features, references, sources, observed, &mut ())
+        let mut chunks = records.chunks(NORMALISE_CHUNK);
+        let fill = |chunk: &mut Vec<_>| chunk.extend(chunks.next().into_iter().flatten());
+        let built = self.normalise_pipelined(
+            fill,
+            (records.len(), Some(records.len())),
+            |record, memo| self.normalizer.normalize_with(record, Some(memo)),
+        );
+        self.resolve_features(arrange(built)?, &mut ())
     }
 
     /// Normalise and resolve records as they arrive, for inputs too large to hold at once:
@@ -493,49 +487,16 @@ impl Resolver {
                 chunk.clear();
             }
         };
-        let Built {
-            keys,
-            mut features,
-            mut references,
-            observed,
-        } = self.normalise_pipelined(fill, expected, |row, memo| {
+        let built = self.normalise_pipelined(fill, expected, |row, memo| {
             self.normalizer
                 .normalize_owned_with(to_record(row), Some(memo))
         });
         if too_many {
             return Err(ResolveError::TooManyRecords(total));
         }
-        // A canonical order makes everything after this independent of input order. Symbols
-        // were interned in input order, but nothing downstream depends on their numbering.
         observer.stage_started(Stage::Order);
-        let order = match canonical_order(&references) {
-            Ok(order) => order,
-            Err(duplicate) => {
-                return Err(ResolveError::DuplicateRecord(references[duplicate].clone()))
-            }
-        };
-        // The features in place, so that they never exist twice; beside them, on the other
-        // thread, the (much smaller) references and times gathered into new vectors. The
-        // permutation takes the longer, so the other thread also does what the next stages
-        // would otherwise do alone: it numbers the sources and frees the interners' tables.
-        let for_features = order.clone();
-        let ((), (references, sources, observed, keys)) = rayon::join(
-            || permute(&mut features, for_features),
-            // Moved in, so that the vectors gathered from are freed here.
-            move || {
-                let vacated = || RecordRef {
-                    source: SourceSystem(String::new()),
-                    key: RecordKey(String::new()),
-                };
-                let references = gather(&mut references, &order, vacated);
-                let observed: Vec<_> = order.iter().map(|&i| observed[i as usize]).collect();
-                let sources = source_numbers(&references);
-                let mut keys = keys;
-                keys.release_tables();
-                (references, sources, observed, keys)
-            },
-        );
-        self.resolve_features(keys, features, references, sources, observed, observer)
+        let arranged = arrange(built)?;
+        self.resolve_features(arranged, observer)
     }
 
     /// Normalise chunks in parallel, one at a time, taking each record's features with its
@@ -570,6 +531,7 @@ impl Resolver {
             features: reserved(expected),
             references: reserved(expected),
             observed: reserved(expected),
+            locality: reserved(expected),
         };
         let mut builder = FeatureBuilder::default();
         // Keys are hashed where their features are taken, for the interners they go to.
@@ -593,6 +555,7 @@ impl Resolver {
                             .push(builder.finish(n.features, &mut built.keys));
                         built.observed.push(n.observed_at);
                         built.references.push(n.reference);
+                        built.locality.push(n.locality);
                     }
                 },
                 // Each input is consumed where it is normalised, and the normalised record
@@ -607,6 +570,7 @@ impl Resolver {
                                 let n = normalise(t, memo.memo());
                                 Normalised {
                                     features: PendingFeatures::of(&n, &hashers),
+                                    locality: order::locality(&n),
                                     reference: n.reference,
                                     observed_at: n.observed_at,
                                 }
@@ -625,42 +589,44 @@ impl Resolver {
     /// Resolve records that are already normalised.
     pub fn resolve_normalized(
         &self,
-        mut records: Vec<NormalizedRecord>,
+        records: Vec<NormalizedRecord>,
     ) -> Result<Resolution, ResolveError> {
         if u32::try_from(records.len()).is_err() {
             return Err(ResolveError::TooManyRecords(records.len()));
         }
-        // A canonical order makes everything after this independent of input order.
-        records.sort_by(|a, b| a.reference.cmp(&b.reference));
-        if let Some(w) = records
-            .windows(2)
-            .find(|w| w[0].reference == w[1].reference)
-        {
-            return Err(ResolveError::DuplicateRecord(w[0].reference.clone()));
-        }
         let mut keys = KeySpace::default();
         let mut builder = FeatureBuilder::default();
-        let features: Vec<RecordFeatures> = records
+        let features = records
             .iter()
             .map(|r| builder.build(r, &mut keys))
             .collect();
+        let locality = records.iter().map(order::locality).collect();
         let observed = records.iter().map(|r| r.observed_at).collect();
-        let references: Vec<RecordRef> = records.into_iter().map(|r| r.reference).collect();
-        let sources = source_numbers(&references);
-        self.resolve_features(keys, features, references, sources, observed, &mut ())
+        let references = records.into_iter().map(|r| r.reference).collect();
+        let built = Built {
+            keys,
+            features,
+            references,
+            observed,
+            locality,
+        };
+        self.resolve_features(arrange(built)?, &mut ())
     }
 
-    /// Resolve records given as features, in canonical order, with each record's source
-    /// numbered by [`source_numbers`].
+    /// Resolve records [`arrange`]d in working order.
     fn resolve_features(
         &self,
-        mut keys: KeySpace,
-        features: Vec<RecordFeatures>,
-        references: Vec<RecordRef>,
-        sources: Vec<u32>,
-        observed: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+        arranged: Arranged,
         observer: &mut dyn StageObserver,
     ) -> Result<Resolution, ResolveError> {
+        let Arranged {
+            mut keys,
+            features,
+            references,
+            order,
+            sources,
+            observed,
+        } = arranged;
         // Every key is interned: from here on keys are only resolved, and the lookup tables
         // would sit through the stages that need the most memory (a no-op when the caller
         // has released them already).
@@ -671,7 +637,7 @@ impl Resolver {
         let ((shared, mut tf), (candidates, blocking)) = rayon::join(
             || {
                 (
-                    shared_values(&features, &keys),
+                    shared_values(&features, &order, &keys),
                     TermFrequencies::count(&features, &keys),
                 )
             },
@@ -702,7 +668,7 @@ impl Resolver {
         let defaults = MatchModel::default();
         if self.train {
             observer.stage_started(Stage::SampleRandomPairs);
-            let random = self.random_patterns(&features, &sources, &pairs, &comparator);
+            let random = self.random_patterns(&features, &order, &sources, &pairs, &comparator);
             model
                 .parameters
                 .estimate_u(&random, Some((&defaults.parameters, PRIOR_STRENGTH_U)));
@@ -712,7 +678,7 @@ impl Resolver {
         // Both depend only on `u`, which training no longer changes from here, so EM and
         // scoring share the pass.
         observer.stage_started(Stage::Compare);
-        let compared = compare_candidates(&pairs, &features, &comparator, &model, &tf);
+        let compared = compare_candidates(&pairs, &features, &order, &comparator, &model, &tf);
         if self.train {
             observer.stage_started(Stage::Train);
             let mut per_pattern = vec![0u64; compared.patterns.len()];
@@ -730,7 +696,7 @@ impl Resolver {
                 / 2.0
                 / comparable_pairs.max(1.0))
             .clamp(1e-12, 0.5);
-            let labelled = self.labelled_patterns(&references, &features, &comparator);
+            let labelled = self.labelled_patterns(&references, &order, &features, &comparator);
             training = Some(if labelled.is_empty() {
                 model.parameters.train_m(
                     &counts,
@@ -778,6 +744,11 @@ impl Resolver {
             .iter()
             .map(|pattern| prior_weight + model.parameters.evidence_weight(pattern))
             .collect();
+        // Links join records by their reference rank, not their position: clustering breaks
+        // ties by record number, and the roots it picks name the customers, which must not
+        // depend on how features are laid out (real-time resolution numbers records by
+        // reference too).
+        let ranks = order.ranks();
         let mut links = Vec::new();
         for ((&pair, &(id, tf_adjustment)), &conflict) in
             pairs.iter().zip(&compared.pairs).zip(&compared.conflicts)
@@ -786,8 +757,8 @@ impl Resolver {
             if weight >= min_weight {
                 let (a, b) = unpack(pair);
                 links.push(Link {
-                    a: a as u32,
-                    b: b as u32,
+                    a: ranks[a],
+                    b: ranks[b],
                     weight,
                     conflict: Some(conflict),
                 });
@@ -804,6 +775,7 @@ impl Resolver {
             .collect();
         let guard = || Guard {
             features: &features,
+            positions: Some(order.positions()),
             comparator: &comparator,
             scorer: &scorer,
             cannot_link: &cannot_link,
@@ -815,6 +787,7 @@ impl Resolver {
         observer.stage_started(Stage::Done);
         Ok(Resolution {
             references,
+            order,
             cluster_of: clustering.cluster_of,
             customer_ids,
             decisions: clustering.decisions,
@@ -834,10 +807,11 @@ impl Resolver {
     fn labelled_patterns(
         &self,
         references: &[RecordRef],
+        order: &RecordOrder,
         features: &[RecordFeatures],
         comparator: &Comparator<'_>,
     ) -> HashMap<Pattern, u64> {
-        let position = |r: &RecordRef| references.binary_search(r).ok();
+        let position = |r: &RecordRef| Some(order.position(references.binary_search(r).ok()?));
         let mut counts = HashMap::new();
         for (a, b) in &self.labelled_matches {
             if let (Some(x), Some(y)) = (position(a), position(b)) {
@@ -857,6 +831,7 @@ impl Resolver {
     fn random_patterns(
         &self,
         features: &[RecordFeatures],
+        order: &RecordOrder,
         sources: &[u32],
         candidates: &[u64],
         comparator: &Comparator<'_>,
@@ -872,27 +847,32 @@ impl Resolver {
             as u64;
         let all = n * (n - 1) / 2;
         // The sample is drawn sequentially (one seeded stream), then compared in parallel.
-        let mut sample: Vec<u64> = Vec::new();
-        let mut add = |a: usize, b: usize| {
-            if self.mode.allows(sources[a], sources[b]) {
-                sample.push((a.min(b) as u64) << 32 | a.max(b) as u64);
-            }
-        };
+        // Records are drawn by their reference rank, so that the sample does not depend on
+        // how features are laid out, and found by their position on all cores.
+        let mut drawn: Vec<(u32, u32)> = Vec::new();
         if all <= target {
-            for a in 0..n as usize {
-                for b in a + 1..n as usize {
-                    add(a, b);
-                }
+            for a in 0..n as u32 {
+                drawn.extend((a + 1..n as u32).map(|b| (a, b)));
             }
         } else {
             let mut rng = SplitMix64::new(self.seed);
-            for _ in 0..target {
-                let a = rng.below(n) as usize;
-                let b = rng.below(n - 1) as usize;
+            drawn.extend((0..target).map(|_| {
+                let a = rng.below(n);
+                let b = rng.below(n - 1);
                 let b = if b >= a { b + 1 } else { b };
-                add(a, b);
-            }
+                (a as u32, b as u32)
+            }));
         }
+        let positions = order.positions();
+        let mut sample: Vec<u64> = drawn
+            .into_par_iter()
+            .filter_map(|(a, b)| {
+                let (a, b) = (positions[a as usize], positions[b as usize]);
+                self.mode
+                    .allows(sources[a as usize], sources[b as usize])
+                    .then(|| u64::from(a.min(b)) << 32 | u64::from(a.max(b)))
+            })
+            .collect();
         // Sorted, the sample leaves out candidates in one merge walk, and comparing it walks
         // the first record of each pair in memory order. Counts do not depend on the order.
         sample.par_sort_unstable();
@@ -912,7 +892,7 @@ impl Resolver {
                         prefetch(&features[a]);
                         prefetch(&features[b]);
                     }
-                    let (a, b) = unpack(pair);
+                    let (a, b) = order.by_rank(unpack(pair));
                     let c = comparator.compare(&features[a], &features[b]);
                     *counts.entry(c.pattern).or_insert(0u64) += 1;
                 }
@@ -926,59 +906,6 @@ impl Resolver {
         }
         counts
     }
-}
-
-/// The indices of `references` in [`RecordRef`] order (source, then key).
-///
-/// Sorting indices by comparing the references they point at chases two strings per
-/// comparison. Instead each record gets a sort key that holds its source's rank and the first
-/// 16 bytes of its key, big-endian, so most comparisons are integer comparisons on
-/// contiguous memory; only keys that tie on those bytes are compared in full.
-///
-/// Two records with the same reference sort next to each other with the same sort key, so
-/// only such neighbours are compared in full; `Err(i)` names one of them.
-fn canonical_order(references: &[RecordRef]) -> Result<Vec<u32>, usize> {
-    // The distinct sources (a handful, in any number of records), found on all cores.
-    let mut sources: Vec<&str> = references
-        .par_iter()
-        .fold(hashbrown::HashSet::new, |mut seen, r| {
-            seen.insert(r.source.as_str());
-            seen
-        })
-        .reduce(hashbrown::HashSet::new, |mut a, b| {
-            a.extend(b);
-            a
-        })
-        .into_iter()
-        .collect();
-    sources.sort_unstable();
-    let rank_of: hashbrown::HashMap<&str, u32> = sources
-        .into_iter()
-        .enumerate()
-        .map(|(rank, source)| (source, rank as u32))
-        .collect();
-    let mut keyed: Vec<(u32, u128, u32)> = references
-        .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let prefix = u128::from_be_bytes(head(r.key.as_str()));
-            (rank_of[r.source.as_str()], prefix, i as u32)
-        })
-        .collect();
-    keyed.par_sort_unstable_by(|a, b| {
-        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
-            references[a.2 as usize]
-                .key
-                .cmp(&references[b.2 as usize].key)
-        })
-    });
-    let same_key = |x: &(u32, u128, u32), y: &(u32, u128, u32)| (x.0, x.1) == (y.0, y.1);
-    if let Some(w) = keyed.windows(2).find(|w| {
-        same_key(&w[0], &w[1]) && references[w[0].2 as usize] == references[w[1].2 as usize]
-    }) {
-        return Err(w[0].2 as usize);
-    }
-    Ok(keyed.into_iter().map(|(_, _, i)| i).collect())
 }
 
 /// An empty vector with room for `(lower, upper)` items (a size hint): for the upper bound
@@ -1000,6 +927,8 @@ const MAX_RECORDS: usize = u32::MAX as usize;
 /// its reference and its observation time.
 struct Normalised {
     features: PendingFeatures,
+    /// See [`order::locality`].
+    locality: u64,
     reference: RecordRef,
     observed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -1010,6 +939,71 @@ struct Built {
     features: Vec<RecordFeatures>,
     references: Vec<RecordRef>,
     observed: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Each record's [`order::locality`].
+    locality: Vec<u64>,
+}
+
+/// Records arranged for resolution (see [`order`]): what blocking and comparing read, in
+/// working order; what decides the outcome, in reference order.
+struct Arranged {
+    keys: KeySpace,
+    /// In working order, as are `sources`.
+    features: Vec<RecordFeatures>,
+    /// Each record's source, numbered by [`source_numbers`].
+    sources: Vec<u32>,
+    /// In reference order, as is `observed`.
+    references: Vec<RecordRef>,
+    observed: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+    order: RecordOrder,
+}
+
+/// Put built records in working order, or name a reference that is there twice.
+///
+/// The features are permuted in place, so that they never exist twice; beside them, on the
+/// other thread, the (much smaller) references and times are gathered into new vectors. The
+/// permutation takes the longer, so the other thread also does what the next stages would
+/// otherwise do alone: it numbers the sources and frees the interners' tables.
+fn arrange(built: Built) -> Result<Arranged, ResolveError> {
+    let Built {
+        keys,
+        mut features,
+        mut references,
+        observed,
+        locality,
+    } = built;
+    let by_reference = match order::reference_order(&references) {
+        Ok(by_reference) => by_reference,
+        Err(duplicate) => return Err(ResolveError::DuplicateRecord(references[duplicate].clone())),
+    };
+    let (arrival, order) = order::working_order(&by_reference, &locality);
+    drop(locality);
+    let for_features = arrival.clone();
+    let ranks = order.ranks();
+    let ((), (references, sources, observed, keys)) = rayon::join(
+        || permute(&mut features, for_features),
+        // Moved in, so that the vectors gathered from are freed here.
+        move || {
+            let vacated = || RecordRef {
+                source: SourceSystem(String::new()),
+                key: RecordKey(String::new()),
+            };
+            let references = gather(&mut references, &by_reference, vacated);
+            let observed: Vec<_> = by_reference.iter().map(|&i| observed[i as usize]).collect();
+            let by_rank = source_numbers(&references);
+            let sources = ranks.iter().map(|&rank| by_rank[rank as usize]).collect();
+            let mut keys = keys;
+            keys.release_tables();
+            (references, sources, observed, keys)
+        },
+    );
+    Ok(Arranged {
+        keys,
+        features,
+        references,
+        order,
+        sources,
+        observed,
+    })
 }
 
 /// Random pairs sampled per record for `u` by default. Measured on 100 000 generated records,
@@ -1048,6 +1042,7 @@ const PREFETCH_DISTANCE: usize = 6;
 fn compare_candidates(
     pairs: &[u64],
     features: &[RecordFeatures],
+    order: &RecordOrder,
     comparator: &Comparator<'_>,
     model: &MatchModel,
     tf: &TermFrequencies,
@@ -1071,7 +1066,7 @@ fn compare_candidates(
                 if let Some(&ahead) = chunk.get(k + PREFETCH_DISTANCE) {
                     prefetch(&features[unpack(ahead).1]);
                 }
-                let (a, b) = unpack(pair);
+                let (a, b) = order.by_rank(unpack(pair));
                 let c = comparator.compare(&features[a], &features[b]);
                 *conflict = c.conflict;
                 let adjustment: f64 = adjustments.adjustments(&c).iter().sum();
@@ -1353,20 +1348,25 @@ impl<'a> TfAdjustments<'a> {
 }
 
 /// Values used by records whose given names clearly differ: household e-mails and landlines.
-fn shared_values(features: &[RecordFeatures], keys: &KeySpace) -> SharedValues {
-    let mut email_names: FastMap<Sym, Vec<Sym>> = FastMap::default();
-    let mut phone_names: FastMap<Sym, Vec<Sym>> = FastMap::default();
-    for f in features {
+fn shared_values(
+    features: &[RecordFeatures],
+    order: &RecordOrder,
+    keys: &KeySpace,
+) -> SharedValues {
+    let mut email_names: FastMap<Sym, FirstNames> = FastMap::default();
+    let mut phone_names: FastMap<Sym, FirstNames> = FastMap::default();
+    for (position, f) in features.iter().enumerate() {
         if let Some(g) = sharing_name(f) {
+            let rank = order.rank(position) as u32;
             for e in &f.emails {
-                note_sharing_name(email_names.entry(e.canonical).or_default(), g);
+                email_names.entry(e.canonical).or_default().note(g, rank);
             }
             for p in &f.phones {
-                note_sharing_name(phone_names.entry(p.e164).or_default(), g);
+                phone_names.entry(p.e164).or_default().note(g, rank);
             }
         }
     }
-    let is_shared = |names: &Vec<Sym>| names_differ(names, keys);
+    let is_shared = |names: &FirstNames| names_differ(&names.names(), keys);
     let mut shared = SharedValues {
         emails: vec![false; keys.emails.len()],
         phones: vec![false; keys.phones.len()],
@@ -1380,6 +1380,36 @@ fn shared_values(features: &[RecordFeatures], keys: &KeySpace) -> SharedValues {
     shared
 }
 
+/// The most different given names kept for one shared value.
+const SHARING_NAMES: usize = 8;
+
+/// The given names of a value's holders that [`note_sharing_name`] keeps, taking the holders
+/// in reference order, found from holders met in any order: each name with the first rank it
+/// was met at, and of those the [`SHARING_NAMES`] first.
+///
+/// That is exact: a name pushed out had a full list of names met earlier than it, and they
+/// only move earlier, so it comes back only when met again earlier than the last of them.
+#[derive(Debug, Default)]
+struct FirstNames(SmallVec<[(u32, Sym); SHARING_NAMES]>);
+
+impl FirstNames {
+    fn note(&mut self, name: Sym, rank: u32) {
+        if let Some(seen) = self.0.iter_mut().find(|(_, n)| *n == name) {
+            seen.0 = seen.0.min(rank);
+        } else if self.0.len() < SHARING_NAMES {
+            self.0.push((rank, name));
+        } else if let Some(last) = self.0.iter_mut().max_by_key(|(r, _)| *r) {
+            if rank < last.0 {
+                *last = (rank, name);
+            }
+        }
+    }
+
+    fn names(&self) -> SmallVec<[Sym; SHARING_NAMES]> {
+        self.0.iter().map(|&(_, name)| name).collect()
+    }
+}
+
 /// The given name a record brings to shared-value detection.
 pub(crate) fn sharing_name(f: &RecordFeatures) -> Option<Sym> {
     f.names
@@ -1388,10 +1418,10 @@ pub(crate) fn sharing_name(f: &RecordFeatures) -> Option<Sym> {
         .find_map(|n| n.given_canonical.get().or(n.given.get()))
 }
 
-/// Add a holder's given name to a value's list (in canonical record order): the first eight
-/// different names are kept.
+/// Add a holder's given name to a value's list (in canonical record order): the first
+/// [`SHARING_NAMES`] different names are kept.
 pub(crate) fn note_sharing_name(names: &mut Vec<Sym>, given: Sym) {
-    if names.len() < 8 && !names.contains(&given) {
+    if names.len() < SHARING_NAMES && !names.contains(&given) {
         names.push(given);
     }
 }
@@ -1469,6 +1499,10 @@ impl Scorer<'_> {
 /// supporting pairs, and a mean match weight of the pairs across them of at least zero.
 pub(crate) struct Guard<'a> {
     pub(crate) features: &'a [RecordFeatures],
+    /// Where each record's features are in `features`, when records are numbered in
+    /// another order (batch numbers them in reference order, keeps features in working
+    /// order); `None` when a record's number is its index there.
+    pub(crate) positions: Option<&'a [u32]>,
     pub(crate) comparator: &'a Comparator<'a>,
     pub(crate) scorer: &'a Scorer<'a>,
     /// Pairs of record indices that must never share a customer.
@@ -1504,9 +1538,11 @@ impl MergeGuard for Guard<'_> {
                 tally.add(conflict, link.weight, self.min_weight)?;
                 continue;
             }
-            let c = self
-                .comparator
-                .compare(&self.features[x], &self.features[y]);
+            let features = |i: usize| match self.positions {
+                Some(positions) => &self.features[positions[i] as usize],
+                None => &self.features[i],
+            };
+            let c = self.comparator.compare(features(x), features(y));
             tally.add(c.conflict, self.scorer.link_weight(&c), self.min_weight)?;
         }
         tally.verdict()
@@ -1625,8 +1661,11 @@ pub(crate) fn customer_ids(
 /// The outcome of a batch resolution: which records are one customer, and why.
 #[derive(Debug, Clone)]
 pub struct Resolution {
-    /// Every record, sorted: a record's position is its index everywhere else.
+    /// Every record, sorted: a record's index here is its index in `cluster_of`,
+    /// `customer_ids` and decisions' links.
     references: Vec<RecordRef>,
+    /// Where each record's features are in `features`, which is in working order.
+    order: RecordOrder,
     /// For each record, the smallest record index in its customer (the customer's root).
     cluster_of: Vec<u32>,
     /// Customer IDs indexed by root (empty for records that are not a root).
@@ -1731,9 +1770,8 @@ impl Resolution {
     /// any conflict that rules the pair out. `None` when either record is unknown.
     pub fn explain_pair(&self, a: &RecordRef, b: &RecordRef) -> Option<PairExplanation> {
         let (x, y) = (self.position(a)?, self.position(b)?);
-        let comparison = self
-            .comparator()
-            .compare(&self.features[x], &self.features[y]);
+        let features = |i: usize| &self.features[self.order.position(i)];
+        let comparison = self.comparator().compare(features(x), features(y));
         Some(explain::pair(
             a.clone(),
             b.clone(),
@@ -1803,14 +1841,15 @@ impl Resolution {
 #[cfg(test)]
 mod tests {
     use super::{
-        canonical_order, comparable_pairs, index, reserved, source_numbers, Guard, LevelWeights,
-        LinkMode, MatchModel, ResolveError, Resolver, Scorer, TermFrequencies, TfAdjustments,
-        NORMALISE_CHUNK,
+        comparable_pairs, index, note_sharing_name, reserved, source_numbers, FirstNames, Guard,
+        LevelWeights, LinkMode, MatchModel, ResolveError, Resolver, Scorer, TermFrequencies,
+        TfAdjustments, NORMALISE_CHUNK,
     };
     use crate::cluster::{Link, MergeGuard, Refusal};
     use crate::compare::{Comparison, TfHit};
     use crate::model::{PersonName, RecordRef, SourceRecord};
     use crate::score::Pattern;
+    use crate::util::rng::SplitMix64;
 
     #[test]
     fn reserved_takes_the_upper_bound_when_it_can_and_the_lower_when_it_cannot() {
@@ -1920,6 +1959,7 @@ mod tests {
         let comparator = resolution.comparator();
         let mut guard = Guard {
             features: &resolution.features,
+            positions: Some(resolution.order.positions()),
             comparator: &comparator,
             scorer: &scorer,
             cannot_link: &[],
@@ -2011,39 +2051,35 @@ mod tests {
     }
 
     #[test]
-    fn canonical_order_is_record_ref_order() {
-        // Keys that tie on their first 16 bytes, keys that are prefixes of others, a NUL
-        // byte, non-ASCII text and several sources in no particular order.
-        let long = "customer-0000000000";
-        let raw = [
-            ("web", "b"),
-            ("crm", long),
-            ("crm", "customer-00000000009"),
-            ("crm", "customer-000000000"),
-            ("crm", "customer-000000000\0"),
-            ("crm", "ab"),
-            ("crm", "a"),
-            ("web", "a"),
-            ("call_centre", "علی"),
-            ("call_centre", "z"),
-            ("crm", "customer-0000000001"),
-        ];
-        let references: Vec<RecordRef> = raw
-            .iter()
-            .map(|&(source, key)| RecordRef {
-                source: source.into(),
-                key: key.into(),
-            })
-            .collect();
-        let mut expected: Vec<u32> = (0..references.len() as u32).collect();
-        expected.sort_by(|&a, &b| references[a as usize].cmp(&references[b as usize]));
-        assert_eq!(canonical_order(&references), Ok(expected));
-        assert_eq!(canonical_order(&[]), Ok(Vec::new()));
-        // A repeated reference is found wherever it is.
-        let mut repeated = references.clone();
-        repeated.push(references[3].clone());
-        repeated.swap(0, 3);
-        let duplicate = canonical_order(&repeated).unwrap_err();
-        assert_eq!(repeated[duplicate], references[3]);
+    fn first_names_met_in_any_order_are_the_first_names_in_reference_order() {
+        let mut rng = SplitMix64::new(11);
+        for round in 0..500 {
+            // Holders of one value: a rank each, given names from a small pool so that they
+            // repeat, met in a shuffled order.
+            let holders = 1 + rng.below(40) as u32;
+            let pool = 1 + rng.below(14) as u32;
+            let names: Vec<u32> = (0..holders)
+                .map(|_| rng.below(u64::from(pool)) as u32)
+                .collect();
+            let mut expected = Vec::new();
+            for &name in &names {
+                note_sharing_name(&mut expected, name);
+            }
+            let mut met: Vec<u32> = (0..holders).collect();
+            for i in (1..met.len()).rev() {
+                met.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            let mut first = FirstNames::default();
+            for &rank in &met {
+                first.note(names[rank as usize], rank);
+            }
+            let mut found = first.names().to_vec();
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(
+                found, expected,
+                "round {round}: names {names:?}, met {met:?}"
+            );
+        }
     }
 }
