@@ -1514,6 +1514,16 @@ pub(crate) struct Guard<'a> {
 /// The most cross pairs weighed for one merge; larger merges weigh an even sample.
 const MAX_CROSS_PAIRS: usize = 400;
 
+impl Guard<'_> {
+    /// The features of record `i`.
+    fn record(&self, i: usize) -> &RecordFeatures {
+        match self.positions {
+            Some(positions) => &self.features[positions[i] as usize],
+            None => &self.features[i],
+        }
+    }
+}
+
 impl MergeGuard for Guard<'_> {
     fn check(&mut self, link: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
         if !self.cannot_link.is_empty() {
@@ -1538,11 +1548,7 @@ impl MergeGuard for Guard<'_> {
                 tally.add(conflict, link.weight, self.min_weight)?;
                 continue;
             }
-            let features = |i: usize| match self.positions {
-                Some(positions) => &self.features[positions[i] as usize],
-                None => &self.features[i],
-            };
-            let c = self.comparator.compare(features(x), features(y));
+            let c = self.comparator.compare(self.record(x), self.record(y));
             tally.add(c.conflict, self.scorer.link_weight(&c), self.min_weight)?;
         }
         tally.verdict()

@@ -127,7 +127,7 @@ pub(super) fn working_order(by_reference: &[u32], locality: &[u64]) -> (Vec<u32>
 
 /// The map between a record's position in the working order (its index in every per-record
 /// vector of a resolution) and its rank in reference order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct RecordOrder {
     /// By position: the record's rank in reference order.
     rank: Vec<u32>,
@@ -138,7 +138,7 @@ pub(crate) struct RecordOrder {
 impl RecordOrder {
     /// The order in which the record at position `i` has reference rank `ranks[i]`; `ranks`
     /// must hold each of `0..ranks.len()` once.
-    pub(super) fn from_ranks(ranks: Vec<u32>) -> Self {
+    fn from_ranks(ranks: Vec<u32>) -> Self {
         let mut position = vec![0u32; ranks.len()];
         for (i, &rank) in ranks.iter().enumerate() {
             position[rank as usize] = i as u32;
