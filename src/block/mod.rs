@@ -419,7 +419,9 @@ pub(crate) fn candidate_pairs(
         }
         dropped.extend(f.dropped);
     }
-    pairs.par_sort_unstable();
+    // Radix-sorted (`rdst`): ten million `u64`s at a million records, 138 -> 99 ms on two
+    // cores against `par_sort_unstable`. The 128-bit entries above sort faster by comparison.
+    rdst::RadixSort::radix_sort_unstable(pairs.as_mut_slice());
     pairs.dedup();
     // Ties are broken by the readable key, not by symbol numbers, which depend on the order
     // records were interned in.

@@ -9,7 +9,6 @@ use std::fmt;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use smallvec::SmallVec;
 
 pub use explain::{ClusterExplanation, ComparisonStep, LinkExplanation, PairExplanation};
 pub use model::{MatchModel, MODEL_FORMAT};
@@ -749,21 +748,23 @@ impl Resolver {
         // depend on how features are laid out (real-time resolution numbers records by
         // reference too).
         let ranks = order.ranks();
-        let mut links = Vec::new();
-        for ((&pair, &(id, tf_adjustment)), &conflict) in
-            pairs.iter().zip(&compared.pairs).zip(&compared.conflicts)
-        {
-            let weight = pattern_weights[id as usize] + f64::from(tf_adjustment);
-            if weight >= min_weight {
-                let (a, b) = unpack(pair);
-                links.push(Link {
-                    a: ranks[a],
-                    b: ranks[b],
-                    weight,
-                    conflict: Some(conflict),
-                });
-            }
-        }
+        let links: Vec<Link> = pairs
+            .par_iter()
+            .zip(&compared.pairs)
+            .zip(&compared.conflicts)
+            .filter_map(|((&pair, &(id, tf_adjustment)), &conflict)| {
+                let weight = pattern_weights[id as usize] + f64::from(tf_adjustment);
+                (weight >= min_weight).then(|| {
+                    let (a, b) = unpack(pair);
+                    Link {
+                        a: ranks[a],
+                        b: ranks[b],
+                        weight,
+                        conflict: Some(conflict),
+                    }
+                })
+            })
+            .collect();
         // Clustering needs only the links: the pairs and their comparisons make room for it.
         drop(compared);
         drop(pairs);
@@ -875,7 +876,8 @@ impl Resolver {
             .collect();
         // Sorted, the sample leaves out candidates in one merge walk, and comparing it walks
         // the first record of each pair in memory order. Counts do not depend on the order.
-        sample.par_sort_unstable();
+        // Radix-sorted, as blocking's pairs are: 10.6 -> 6.5 ms for a million.
+        rdst::RadixSort::radix_sort_unstable(sample.as_mut_slice());
         let mut next_candidate = candidates.iter().peekable();
         sample.retain(|&pair| {
             while next_candidate.next_if(|&&c| c < pair).is_some() {}
@@ -1353,61 +1355,57 @@ fn shared_values(
     order: &RecordOrder,
     keys: &KeySpace,
 ) -> SharedValues {
-    let mut email_names: FastMap<Sym, FirstNames> = FastMap::default();
-    let mut phone_names: FastMap<Sym, FirstNames> = FastMap::default();
+    let mut email_holders = Vec::new();
+    let mut phone_holders = Vec::new();
     for (position, f) in features.iter().enumerate() {
-        if let Some(g) = sharing_name(f) {
+        if let Some(name) = sharing_name(f) {
             let rank = order.rank(position) as u32;
-            for e in &f.emails {
-                email_names.entry(e.canonical).or_default().note(g, rank);
-            }
-            for p in &f.phones {
-                phone_names.entry(p.e164).or_default().note(g, rank);
-            }
+            email_holders.extend(f.emails.iter().map(|e| holder(e.canonical, rank, name)));
+            phone_holders.extend(f.phones.iter().map(|p| holder(p.e164, rank, name)));
         }
     }
-    let is_shared = |names: &FirstNames| names_differ(&names.names(), keys);
-    let mut shared = SharedValues {
-        emails: vec![false; keys.emails.len()],
-        phones: vec![false; keys.phones.len()],
+    let shared = |holders: Vec<u128>, values: usize| {
+        let mut shared = vec![false; values];
+        for (value, names) in first_names(holders) {
+            shared[value as usize] = names_differ(&names, keys);
+        }
+        shared
     };
-    for (sym, names) in &email_names {
-        shared.emails[*sym as usize] = is_shared(names);
+    SharedValues {
+        emails: shared(email_holders, keys.emails.len()),
+        phones: shared(phone_holders, keys.phones.len()),
     }
-    for (sym, names) in &phone_names {
-        shared.phones[*sym as usize] = is_shared(names);
-    }
-    shared
 }
 
 /// The most different given names kept for one shared value.
 const SHARING_NAMES: usize = 8;
 
-/// The given names of a value's holders that [`note_sharing_name`] keeps, taking the holders
-/// in reference order, found from holders met in any order: each name with the first rank it
-/// was met at, and of those the [`SHARING_NAMES`] first.
-///
-/// That is exact: a name pushed out had a full list of names met earlier than it, and they
-/// only move earlier, so it comes back only when met again earlier than the last of them.
-#[derive(Debug, Default)]
-struct FirstNames(SmallVec<[(u32, Sym); SHARING_NAMES]>);
+/// A record holding a value, for [`first_names`]: the value, the record's reference rank and
+/// its [`sharing_name`], packed so that integer order is value, then rank.
+fn holder(value: Sym, rank: u32, name: Sym) -> u128 {
+    u128::from(value) << 64 | u128::from(rank) << 32 | u128::from(name)
+}
 
-impl FirstNames {
-    fn note(&mut self, name: Sym, rank: u32) {
-        if let Some(seen) = self.0.iter_mut().find(|(_, n)| *n == name) {
-            seen.0 = seen.0.min(rank);
-        } else if self.0.len() < SHARING_NAMES {
-            self.0.push((rank, name));
-        } else if let Some(last) = self.0.iter_mut().max_by_key(|(r, _)| *r) {
-            if rank < last.0 {
-                *last = (rank, name);
+/// Each value whose holders have two different given names or more, with the names that
+/// [`note_sharing_name`] keeps taking its holders in reference order (as real-time resolution
+/// meets them). `holders` ([`holder`]s) may come in any order: sorted, each value's holders
+/// are a run in reference order. A value whose holders share one name is left out: one name
+/// cannot differ from itself.
+fn first_names(mut holders: Vec<u128>) -> Vec<(Sym, Vec<Sym>)> {
+    let value = |h: u128| (h >> 64) as Sym;
+    let name = |h: u128| h as Sym;
+    holders.par_sort_unstable();
+    holders
+        .par_chunk_by(|&x, &y| value(x) == value(y))
+        .filter(|run| run.iter().any(|&h| name(h) != name(run[0])))
+        .map(|run| {
+            let mut names = Vec::with_capacity(SHARING_NAMES);
+            for &h in run {
+                note_sharing_name(&mut names, name(h));
             }
-        }
-    }
-
-    fn names(&self) -> SmallVec<[Sym; SHARING_NAMES]> {
-        self.0.iter().map(|&(_, name)| name).collect()
-    }
+            (value(run[0]), names)
+        })
+        .collect()
 }
 
 /// The given name a record brings to shared-value detection.
@@ -1847,8 +1845,8 @@ impl Resolution {
 #[cfg(test)]
 mod tests {
     use super::{
-        comparable_pairs, index, note_sharing_name, reserved, source_numbers, FirstNames, Guard,
-        LevelWeights, LinkMode, MatchModel, ResolveError, Resolver, Scorer, TermFrequencies,
+        comparable_pairs, first_names, holder, index, note_sharing_name, reserved, source_numbers,
+        Guard, LevelWeights, LinkMode, MatchModel, ResolveError, Resolver, Scorer, TermFrequencies,
         TfAdjustments, NORMALISE_CHUNK,
     };
     use crate::cluster::{Link, MergeGuard, Refusal};
@@ -2059,33 +2057,39 @@ mod tests {
     #[test]
     fn first_names_met_in_any_order_are_the_first_names_in_reference_order() {
         let mut rng = SplitMix64::new(11);
-        for round in 0..500 {
-            // Holders of one value: a rank each, given names from a small pool so that they
-            // repeat, met in a shuffled order.
-            let holders = 1 + rng.below(40) as u32;
+        for round in 0..200 {
+            // Holders of a few values: a rank each, given names from a small pool so that
+            // they repeat, met in a shuffled order.
+            let values = 1 + rng.below(6) as u32;
             let pool = 1 + rng.below(14) as u32;
-            let names: Vec<u32> = (0..holders)
-                .map(|_| rng.below(u64::from(pool)) as u32)
+            let holders: Vec<(u32, u32)> = (0..1 + rng.below(80))
+                .map(|_| {
+                    (
+                        rng.below(u64::from(values)) as u32,
+                        rng.below(u64::from(pool)) as u32,
+                    )
+                })
                 .collect();
             let mut expected = Vec::new();
-            for &name in &names {
-                note_sharing_name(&mut expected, name);
+            for value in 0..values {
+                let mut names = Vec::new();
+                for &(_, name) in holders.iter().filter(|(v, _)| *v == value) {
+                    note_sharing_name(&mut names, name);
+                }
+                if names.len() > 1 {
+                    expected.push((value, names));
+                }
             }
-            let mut met: Vec<u32> = (0..holders).collect();
+            let mut met: Vec<u128> = holders
+                .iter()
+                .enumerate()
+                .map(|(rank, &(value, name))| holder(value, rank as u32, name))
+                .collect();
             for i in (1..met.len()).rev() {
                 met.swap(i, rng.below(i as u64 + 1) as usize);
             }
-            let mut first = FirstNames::default();
-            for &rank in &met {
-                first.note(names[rank as usize], rank);
-            }
-            let mut found = first.names().to_vec();
-            found.sort_unstable();
-            expected.sort_unstable();
-            assert_eq!(
-                found, expected,
-                "round {round}: names {names:?}, met {met:?}"
-            );
+            let found = first_names(met);
+            assert_eq!(found, expected, "round {round}: holders {holders:?}");
         }
     }
 }
