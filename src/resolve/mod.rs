@@ -874,20 +874,23 @@ impl Resolver {
                     .then(|| u64::from(a.min(b)) << 32 | u64::from(a.max(b)))
             })
             .collect();
-        // Sorted, the sample leaves out candidates in one merge walk, and comparing it walks
-        // the first record of each pair in memory order. Counts do not depend on the order.
-        // Radix-sorted, as blocking's pairs are: 10.6 -> 6.5 ms for a million.
+        // Sorted, the sample leaves out candidates in a merge walk (each chunk's from the
+        // first candidate at or after its first pair, so that no core waits for a walk over
+        // every candidate), and comparing it walks the first record of each pair in memory
+        // order. Counts do not depend on the order. Radix-sorted, as blocking's pairs are:
+        // 10.6 -> 6.5 ms for a million.
         rdst::RadixSort::radix_sort_unstable(sample.as_mut_slice());
-        let mut next_candidate = candidates.iter().peekable();
-        sample.retain(|&pair| {
-            while next_candidate.next_if(|&&c| c < pair).is_some() {}
-            next_candidate.peek() != Some(&&pair)
-        });
         let partial: Vec<FastMap<Pattern, u64>> = sample
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let mut counts = FastMap::default();
+                let first = candidates.partition_point(|&c| c < chunk[0]);
+                let mut next_candidate = candidates[first..].iter().peekable();
                 for (k, &pair) in chunk.iter().enumerate() {
+                    while next_candidate.next_if(|&&c| c < pair).is_some() {}
+                    if next_candidate.peek() == Some(&&pair) {
+                        continue;
+                    }
                     // Random pairs: both records are scattered.
                     if let Some(&ahead) = chunk.get(k + PREFETCH_DISTANCE) {
                         let (a, b) = unpack(ahead);
@@ -1847,13 +1850,14 @@ mod tests {
     use super::{
         comparable_pairs, first_names, holder, index, note_sharing_name, reserved, source_numbers,
         Guard, LevelWeights, LinkMode, MatchModel, ResolveError, Resolver, Scorer, TermFrequencies,
-        TfAdjustments, NORMALISE_CHUNK,
+        TfAdjustments, CHUNK, NORMALISE_CHUNK,
     };
     use crate::cluster::{Link, MergeGuard, Refusal};
     use crate::compare::{Comparison, TfHit};
     use crate::model::{PersonName, RecordRef, SourceRecord};
     use crate::score::Pattern;
     use crate::util::rng::SplitMix64;
+    use std::collections::HashMap;
 
     #[test]
     fn reserved_takes_the_upper_bound_when_it_can_and_the_lower_when_it_cannot() {
@@ -1934,6 +1938,57 @@ mod tests {
             }
         }
         assert!(resolver.resolve_iter(records[..3].to_vec()).is_ok());
+    }
+
+    #[test]
+    fn random_patterns_count_every_pair_but_the_candidates_when_the_sample_is_all_pairs() {
+        // Enough records for more pairs than one compare chunk holds, so that chunks start
+        // their walk over the candidates part-way through them.
+        let (given, family) = (
+            ["Ann", "Bob", "Cy", "Dee"],
+            ["Lee", "Ng", "Ito", "Roe", "Poe"],
+        );
+        let records: Vec<SourceRecord> = (0..300)
+            .map(|i| {
+                SourceRecord::new("crm", i.to_string())
+                    .name(PersonName::from_parts(given[i % 4], family[i % 5]))
+                    .birth_date(format!("19{:02}-01-0{}", 40 + i % 50, 1 + i % 9))
+            })
+            .collect();
+        let resolver = Resolver::builder().random_pairs(1 << 20).build().unwrap();
+        let resolution = resolver.resolve(&records).unwrap();
+        let n = records.len();
+        assert!(n * (n - 1) / 2 > 2 * CHUNK);
+        let pack = |a: usize, b: usize| (a as u64) << 32 | b as u64;
+        let all: Vec<u64> = (0..n)
+            .flat_map(|a| (a + 1..n).map(move |b| pack(a, b)))
+            .collect();
+        // Every seventh pair a candidate, runs of them at chunk boundaries too.
+        let candidates: Vec<u64> = all
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k % 7 == 0 || (CHUNK - 3..CHUNK + 3).contains(&k))
+            .map(|(_, &pair)| pair)
+            .collect();
+        let comparator = resolution.comparator();
+        let counts = resolver.random_patterns(
+            &resolution.features,
+            &resolution.order,
+            &vec![0; n],
+            &candidates,
+            &comparator,
+        );
+        let mut expected: HashMap<Pattern, u64> = HashMap::new();
+        for &pair in all.iter().filter(|p| candidates.binary_search(p).is_err()) {
+            let (a, b) = resolution.order.by_rank(super::unpack(pair));
+            let c = comparator.compare(&resolution.features[a], &resolution.features[b]);
+            *expected.entry(c.pattern).or_insert(0) += 1;
+        }
+        assert_eq!(
+            counts.values().sum::<u64>(),
+            (all.len() - candidates.len()) as u64
+        );
+        assert_eq!(counts, expected);
     }
 
     #[test]
