@@ -1419,7 +1419,7 @@ pub(crate) fn sharing_name(f: &RecordFeatures) -> Option<Sym> {
         .find_map(|n| n.given_canonical.get().or(n.given.get()))
 }
 
-/// Add a holder's given name to a value's list (in canonical record order): the first
+/// Add a holder's given name to a value's list (holders in reference order): the first
 /// [`SHARING_NAMES`] different names are kept.
 pub(crate) fn note_sharing_name(names: &mut Vec<Sym>, given: Sym) {
     if names.len() < SHARING_NAMES && !names.contains(&given) {
