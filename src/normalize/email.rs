@@ -632,6 +632,14 @@ fn unwrap_address(text: &str) -> &str {
 
 /// Lower-case and validate a candidate address, returning it with the index of its `@`.
 fn validate(candidate: &str) -> Result<(String, usize), EmailError> {
+    match validate_plain(candidate) {
+        Some(valid) => Ok(valid),
+        None => validate_fully(candidate),
+    }
+}
+
+/// [`validate`], check by check: the first that fails names the error.
+fn validate_fully(candidate: &str) -> Result<(String, usize), EmailError> {
     if !candidate.chars().any(char::is_alphanumeric) {
         return Err(EmailError::Empty);
     }
@@ -695,6 +703,54 @@ fn validate(candidate: &str) -> Result<(String, usize), EmailError> {
         });
     }
     Ok((address, at))
+}
+
+/// [`validate`] of the usual address in one pass over its bytes: printable ASCII, one `@`, a
+/// local part of atext with single inner dots, and a domain of at least two valid labels
+/// ending in a top-level domain of letters. `None` when anything else is met, and the full
+/// check, [`validate_fully`] (which names what is wrong, and knows non-ASCII text and
+/// punycode), has to run; when it gives an address, it is the one the full check would give.
+fn validate_plain(candidate: &str) -> Option<(String, usize)> {
+    let bytes = candidate.as_bytes();
+    let at = bytes.iter().position(|&b| b == b'@')?;
+    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
+    if local.is_empty() || local.len() > MAX_LOCAL_BYTES || domain.len() > MAX_DOMAIN_BYTES {
+        return None;
+    }
+    let mut after_dot = true; // No leading dot.
+    for &b in local {
+        if b == b'.' {
+            if after_dot {
+                return None;
+            }
+            after_dot = true;
+        } else if b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b) {
+            after_dot = false;
+        } else {
+            return None;
+        }
+    }
+    if after_dot {
+        return None; // A trailing dot.
+    }
+    let mut labels = 0;
+    let mut last: &[u8] = &[];
+    for label in domain.split(|&b| b == b'.') {
+        let plain = !label.is_empty()
+            && label.len() <= MAX_LABEL_CHARS
+            && label[0] != b'-'
+            && label[label.len() - 1] != b'-'
+            && label
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-');
+        if !plain {
+            return None;
+        }
+        labels += 1;
+        last = label;
+    }
+    let plain_tld = last.len() >= 2 && last.iter().all(u8::is_ascii_alphabetic);
+    (labels >= 2 && plain_tld).then(|| (candidate.to_ascii_lowercase(), at))
 }
 
 /// Lower-case an address; non-ASCII text is lower-cased per character and kept in NFKC.
@@ -1261,5 +1317,47 @@ mod tests {
             serde_json::from_str::<EmailAddress>(r#"{"address":"a@b.co","canonical":"ab"}"#)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn the_one_pass_check_takes_the_usual_addresses() {
+        for raw in [
+            "gary_cook@yahoo.com",
+            "Concepcion.Vasquez55@Hotmail.COM",
+            "a+b@x-y.co.uk",
+        ] {
+            let (address, at) = validate_plain(raw).expect(raw);
+            assert_eq!(address, raw.to_ascii_lowercase());
+            assert_eq!(raw.as_bytes()[at], b'@');
+        }
+        // Left to the full check, which names the fault or knows the form.
+        for raw in [
+            "a..b@x.com",
+            ".a@x.com",
+            "a.@x.com",
+            "a@b@x.com",
+            "a b@x.com",
+            "a@x",
+            "a@-x.com",
+            "a@x.c",
+            "a@x.xn--p1ai",
+            "a@x..com",
+            "josé@x.com",
+        ] {
+            assert_eq!(validate_plain(raw), None, "{raw}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the one-pass check accepts, the full check accepts the same way.
+        #[test]
+        fn the_one_pass_check_agrees_with_the_full_check(
+            raw in "[a-zA-Z0-9._+'~-]{1,10}@[a-zA-Z0-9-]{1,8}(\\.[a-zA-Z0-9-]{1,6}){0,2}\\.[a-zA-Z]{1,4}|\
+                    [a-zA-Z0-9._+'~@-]{0,10}@?[a-zA-Z0-9.@é-]{0,12}(\\.[a-zA-Z]{0,3})?"
+        ) {
+            if let Some(plain) = validate_plain(&raw) {
+                proptest::prop_assert_eq!(validate_fully(&raw).ok(), Some(plain));
+            }
+        }
     }
 }
