@@ -14,7 +14,7 @@ pub use explain::{ClusterExplanation, ComparisonStep, LinkExplanation, PairExpla
 pub use model::{MatchModel, MODEL_FORMAT};
 
 use crate::block::{candidate_pairs, BlockingReport, BlockingRule, LinkMode};
-use crate::cluster::{cluster_in_parallel, Decision, Link, MergeGuard, Refusal};
+use crate::cluster::{cluster_in_parallel, Decision, KnownLinks, Link, MergeGuard, Refusal};
 use crate::compare::features::{FeatureBuilder, KeySpace, PendingFeatures, RecordFeatures};
 use crate::compare::similarity::{jaro_winkler_from, within_one_edit};
 use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
@@ -1526,7 +1526,13 @@ impl Guard<'_> {
 }
 
 impl MergeGuard for Guard<'_> {
-    fn check(&mut self, link: &Link, a: &[u32], b: &[u32]) -> Result<(), Refusal> {
+    fn check(
+        &mut self,
+        link: &Link,
+        a: &[u32],
+        b: &[u32],
+        known: &KnownLinks,
+    ) -> Result<(), Refusal> {
         if !self.cannot_link.is_empty() {
             let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
             let crosses = |x: u32, y: u32| {
@@ -1542,11 +1548,17 @@ impl MergeGuard for Guard<'_> {
         let step = total.div_ceil(MAX_CROSS_PAIRS).max(1);
         for k in (0..total).step_by(step) {
             let (x, y) = (a[k / b.len()] as usize, b[k % b.len()] as usize);
-            // The link's own pair (the only one across two single records) was compared and
-            // weighed when the link was scored: take its numbers from the link.
+            // The link's own pair (the only one across two single records), and any other
+            // pair that is a link, was compared and weighed when the link was scored: take
+            // its numbers from the link.
             let own = (x, y) == (link.a as usize, link.b as usize);
-            if let Some(conflict) = link.conflict.filter(|_| own) {
-                tally.add(conflict, link.weight, self.min_weight)?;
+            let scored = if own {
+                Some(link)
+            } else {
+                known.between(x as u32, y as u32)
+            };
+            if let Some((conflict, weight)) = scored.and_then(|l| Some((l.conflict?, l.weight))) {
+                tally.add(conflict, weight, self.min_weight)?;
                 continue;
             }
             let c = self.comparator.compare(self.record(x), self.record(y));
@@ -1852,7 +1864,7 @@ mod tests {
         Guard, LevelWeights, LinkMode, MatchModel, ResolveError, Resolver, Scorer, TermFrequencies,
         TfAdjustments, CHUNK, NORMALISE_CHUNK,
     };
-    use crate::cluster::{Link, MergeGuard, Refusal};
+    use crate::cluster::{KnownLinks, Link, MergeGuard, Refusal};
     use crate::compare::{Comparison, TfHit};
     use crate::model::{PersonName, RecordRef, SourceRecord};
     use crate::score::Pattern;
@@ -1992,7 +2004,7 @@ mod tests {
     }
 
     #[test]
-    fn a_guard_takes_the_link_pair_from_the_link_and_compares_the_others() {
+    fn a_guard_takes_linked_pairs_from_their_links_and_compares_the_others() {
         let john = |source: &str, key: &str| {
             SourceRecord::new(source, key)
                 .name(PersonName::from_parts("John", "Smith"))
@@ -2032,7 +2044,8 @@ mod tests {
             weight: -1e6,
             conflict,
         };
-        match guard.check(&link(Some(None)), &[0, 1], &[2]) {
+        let none = KnownLinks::default();
+        match guard.check(&link(Some(None)), &[0, 1], &[2], &none) {
             Err(Refusal::WeakSupport { mean_weight, pairs }) => {
                 assert_eq!(pairs, 2);
                 assert!(mean_weight < -1e5, "{mean_weight}");
@@ -2040,7 +2053,30 @@ mod tests {
             other => panic!("expected the link's own weight to sink the mean: {other:?}"),
         }
         // Not known when the link was scored: the guard compares the pair itself.
-        assert_eq!(guard.check(&link(None), &[0, 1], &[2]), Ok(()));
+        assert_eq!(guard.check(&link(None), &[0, 1], &[2], &none), Ok(()));
+        // Another pair across the clusters that is a known link (its ends either way round):
+        // its numbers are taken from that link, and only the unknown pair is compared.
+        let known = KnownLinks::of([Link {
+            a: 2,
+            b: 1,
+            weight: -1e6,
+            conflict: Some(None),
+        }]);
+        match guard.check(&link(None), &[0, 1], &[2], &known) {
+            Err(Refusal::WeakSupport { mean_weight, pairs }) => {
+                assert_eq!(pairs, 2);
+                assert!(mean_weight < -1e5, "{mean_weight}");
+            }
+            other => panic!("expected the known link's weight to sink the mean: {other:?}"),
+        }
+        // A known link without its comparison (scored elsewhere) is compared again.
+        let unscored = KnownLinks::of([Link {
+            a: 1,
+            b: 2,
+            weight: -1e6,
+            conflict: None,
+        }]);
+        assert_eq!(guard.check(&link(None), &[0, 1], &[2], &unscored), Ok(()));
     }
 
     #[test]
