@@ -680,10 +680,27 @@ impl Resolver {
         let compared = compare_candidates(&pairs, &features, &order, &comparator, &model, &tf);
         if self.train {
             observer.stage_started(Stage::Train);
-            let mut per_pattern = vec![0u64; compared.patterns.len()];
-            for &(id, _) in &compared.pairs {
-                per_pattern[id as usize] += 1;
-            }
+            // Ten million pairs at a million records: counted in chunks on every core.
+            let patterns = compared.patterns.len();
+            let per_pattern = compared
+                .pairs
+                .par_chunks(1 << 16)
+                .fold(
+                    || vec![0u64; patterns],
+                    |mut counts, chunk| {
+                        for &(id, _) in chunk {
+                            counts[id as usize] += 1;
+                        }
+                        counts
+                    },
+                )
+                .reduce(
+                    || vec![0u64; patterns],
+                    |mut total, counts| {
+                        total.iter_mut().zip(counts).for_each(|(t, c)| *t += c);
+                        total
+                    },
+                );
             let counts: HashMap<Pattern, u64> =
                 compared.patterns.iter().copied().zip(per_pattern).collect();
             // EM works with the population prior: the share of matching pairs among all the
