@@ -6,8 +6,12 @@ mod support;
 use customer360::{Identifier, IdentifierKind, PersonName, Resolver, SourceRecord};
 use proptest::prelude::*;
 
-const GIVEN: [&str; 8] = ["John", "Jonh", "Bob", "Robert", "Emma", "J.", "علی", "Ali"];
-const FAMILY: [&str; 6] = ["Smith", "Smyth", "Brown", "رضایی", "Rezaei", ""];
+// Either part may be missing, and a family name may be someone's given name: a record with
+// only a family name meets one whose given name it is (names entered crossed).
+const GIVEN: [&str; 9] = [
+    "John", "Jonh", "Bob", "Robert", "Emma", "J.", "علی", "Ali", "",
+];
+const FAMILY: [&str; 7] = ["Smith", "Smyth", "Brown", "رضایی", "Rezaei", "John", ""];
 const EMAIL: [&str; 4] = [
     "",
     "john.smith@mail-example.com",
@@ -20,8 +24,8 @@ const ID: [&str; 3] = ["", "0499370899", "0084575948"];
 
 fn record() -> impl Strategy<Value = SourceRecord> {
     (
-        0..8usize,
-        0..6usize,
+        0..9usize,
+        0..7usize,
         0..4usize,
         0..4usize,
         0..5usize,

@@ -612,8 +612,16 @@ impl Comparator<'_> {
         Some(l)
     }
 
-    /// Whether the given and family names are crossed: each close to the other's opposite part.
+    /// Whether the two names are the same names entered crossed, read either way round: a
+    /// comparison must not depend on which record comes first (`John` with no family name
+    /// against `Bob John` is a swap from both sides, or from neither).
     fn swapped(&self, a: &NameFeatures, b: &NameFeatures) -> bool {
+        self.swapped_one_way(a, b) || self.swapped_one_way(b, a)
+    }
+
+    /// `a`'s given name is `b`'s family name, and `a`'s family name is `b`'s given name
+    /// unless one of them is missing.
+    fn swapped_one_way(&self, a: &NameFeatures, b: &NameFeatures) -> bool {
         let close = |x: NamePart, y: NamePart| match (x.sym, y.sym) {
             (Some(xs), Some(ys)) => {
                 xs == ys
