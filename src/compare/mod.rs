@@ -276,15 +276,16 @@ impl Comparator<'_> {
             for nb in &b.names {
                 let direct = (self.given_level(na, nb), self.family_level_full(na, nb));
                 // A swap is one piece of evidence (the same two names, entered crossed), so it
-                // is counted once, on the given name; the family comparison is then null.
-                let candidate = match self.swapped(na, nb) {
-                    true => (Some(level::GIVEN_SWAPPED), None),
-                    false => direct,
-                };
-                let swapped_better = candidate != direct
-                    && direct.0.unwrap_or(level::GIVEN_DIFFERENT) >= level::GIVEN_SIMILAR
+                // is counted once, on the given name; the family comparison is then null. It
+                // only counts when the names compared directly are at best similar, and only
+                // then is it looked for (most candidates' names agree directly).
+                let weak = direct.0.unwrap_or(level::GIVEN_DIFFERENT) >= level::GIVEN_SIMILAR
                     && direct.1.unwrap_or(level::FAMILY_DIFFERENT) >= level::FAMILY_SIMILAR;
-                let (g, f) = if swapped_better { candidate } else { direct };
+                let (g, f) = if weak && self.swapped(na, nb) {
+                    (Some(level::GIVEN_SWAPPED), None)
+                } else {
+                    direct
+                };
                 let score = g.map_or(4, u16::from) + f.map_or(4, u16::from);
                 let better = match best {
                     None => true,
