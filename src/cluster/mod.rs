@@ -74,13 +74,15 @@ pub(crate) trait MergeGuard {
     ) -> Result<(), Refusal>;
 }
 
-/// Links found by their two ends, whichever way round: what a [`MergeGuard`] knows of a pair
-/// across two clusters without comparing it again. At a million generated records the
-/// guard weighs 856 000 cross pairs, 371 000 of them links.
+/// Links whose pair was compared when they were scored, found by their two ends, whichever
+/// way round: what a [`MergeGuard`] knows of a pair across two clusters without comparing it
+/// again. At a million generated records the guard weighs 856 000 cross pairs, 371 000 of
+/// them links. Links scored without their comparison (real time's) tell a guard nothing it
+/// need not work out again, and are not kept.
 #[derive(Debug, Default)]
 pub(crate) struct KnownLinks {
-    /// Each link under its [`ends`] key, sorted by key, the first given first among equal
-    /// keys.
+    /// Each compared link under its [`ends`] key, sorted by key, the first given first among
+    /// equal keys.
     by_ends: Vec<(u64, Link)>,
 }
 
@@ -90,23 +92,28 @@ fn ends(x: u32, y: u32) -> u64 {
 }
 
 impl KnownLinks {
-    /// The links in `links`.
+    /// The links in `links` whose comparison is known.
     pub(crate) fn of(links: impl IntoIterator<Item = Link>) -> Self {
         let mut known = KnownLinks::default();
         known.refill(links);
         known
     }
 
-    /// Forget the links held and hold those in `links` instead (keeping the memory).
+    /// Forget the links held and hold those in `links` whose comparison is known instead
+    /// (keeping the memory).
     fn refill(&mut self, links: impl IntoIterator<Item = Link>) {
         self.by_ends.clear();
-        self.by_ends
-            .extend(links.into_iter().map(|l| (ends(l.a, l.b), l)));
+        self.by_ends.extend(
+            links
+                .into_iter()
+                .filter(|l| l.conflict.is_some())
+                .map(|l| (ends(l.a, l.b), l)),
+        );
         // Stable: of two links between the same records, the first given is found.
         self.by_ends.sort_by_key(|&(key, _)| key);
     }
 
-    /// The (first) link between records `x` and `y`, either way round.
+    /// The (first) compared link between records `x` and `y`, either way round.
     pub(crate) fn between(&self, x: u32, y: u32) -> Option<&Link> {
         let key = ends(x, y);
         let first = self.by_ends.partition_point(|&(k, _)| k < key);

@@ -724,7 +724,7 @@ fn validate_plain(candidate: &str) -> Option<(String, usize)> {
                 return None;
             }
             after_dot = true;
-        } else if b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b) {
+        } else if b.is_ascii_alphanumeric() || ATEXT_SYMBOLS.contains(&b) {
             after_dot = false;
         } else {
             return None;
@@ -766,10 +766,13 @@ fn lowercase(text: &str) -> String {
     }
 }
 
+/// The symbols a local part may hold besides letters, digits and dots (RFC 5322 atext).
+const ATEXT_SYMBOLS: &[u8] = b"!#$%&'*+-/=?^_`{|}~";
+
 /// Whether `c` may appear in a local part: atext, a dot, or a non-ASCII letter or digit.
 fn is_local_char(c: char) -> bool {
     if c.is_ascii() {
-        c.is_ascii_alphanumeric() || ".!#$%&'*+-/=?^_`{|}~".contains(c)
+        c.is_ascii_alphanumeric() || c == '.' || ATEXT_SYMBOLS.contains(&(c as u8))
     } else {
         c.is_alphanumeric() || is_combining_mark(c)
     }
