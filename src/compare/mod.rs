@@ -270,10 +270,16 @@ impl Comparator<'_> {
         };
         let mut conflict = None;
 
-        // Names: the best pair of names, each pair in its better orientation.
-        let mut best: Option<(u8, u8, Option<Sym>, Option<Sym>)> = None;
+        // Names: the best pair of names, each pair in its better orientation (the least
+        // `NameChoice`, whichever record's names are read first).
+        let mut best: Option<NameChoice> = None;
         for na in &a.names {
             for nb in &b.names {
+                if let (Some(ga), Some(gb)) = (na.generation.get(), nb.generation.get()) {
+                    if ga != gb {
+                        conflict = Some(Conflict::Generation);
+                    }
+                }
                 let direct = (self.given_level(na, nb), self.family_level_full(na, nb));
                 // A swap is one piece of evidence (the same two names, entered crossed), so it
                 // is counted once, on the given name; the family comparison is then null. It
@@ -286,37 +292,34 @@ impl Comparator<'_> {
                 } else {
                     direct
                 };
-                let score = g.map_or(4, u16::from) + f.map_or(4, u16::from);
-                let better = match best {
-                    None => true,
-                    Some((bg, bf, ..)) => score < u16::from(bg) + u16::from(bf),
-                };
-                if better && (g.is_some() || f.is_some()) {
-                    best = Some((
-                        g.unwrap_or(Pattern::NULL),
-                        f.unwrap_or(Pattern::NULL),
-                        (g == Some(level::GIVEN_EXACT))
-                            .then_some(na.given.get())
-                            .flatten(),
-                        (f == Some(level::FAMILY_EXACT))
-                            .then_some(na.family.get())
-                            .flatten(),
-                    ));
+                if g.is_none() && f.is_none() {
+                    continue;
                 }
-                if let (Some(ga), Some(gb)) = (na.generation.get(), nb.generation.get()) {
-                    if ga != gb {
-                        conflict = Some(Conflict::Generation);
-                    }
+                // Exact levels are equal symbols: either name's is the value.
+                let this = NameChoice {
+                    score: g.map_or(4, u16::from) + f.map_or(4, u16::from),
+                    nulls: u8::from(g.is_none()) + u8::from(f.is_none()),
+                    given: g.unwrap_or(Pattern::NULL),
+                    family: f.unwrap_or(Pattern::NULL),
+                    given_value: (g == Some(level::GIVEN_EXACT))
+                        .then_some(na.given.get())
+                        .flatten(),
+                    family_value: (f == Some(level::FAMILY_EXACT))
+                        .then_some(na.family.get())
+                        .flatten(),
+                };
+                if best.is_none_or(|best| this < best) {
+                    best = Some(this);
                 }
             }
         }
-        if let Some((g, f, g_tf, f_tf)) = best {
-            pattern.0[index::GIVEN] = g;
-            pattern.0[index::FAMILY] = f;
-            if let Some(v) = g_tf {
+        if let Some(best) = best {
+            pattern.0[index::GIVEN] = best.given;
+            pattern.0[index::FAMILY] = best.family;
+            if let Some(v) = best.given_value {
                 hit(index::GIVEN, v);
             }
-            if let Some(v) = f_tf {
+            if let Some(v) = best.family_value {
                 hit(index::FAMILY, v);
             }
         }
@@ -335,7 +338,7 @@ impl Comparator<'_> {
                 && b.birth.iter().all(PartialDate::is_complete);
         }
 
-        // E-mail.
+        // E-mail: the best level over every pair (an exact one's value the least, see [`least`]).
         if !a.emails.is_empty() && !b.emails.is_empty() {
             let mut l = 4u8;
             let mut value = None;
@@ -345,7 +348,7 @@ impl Comparator<'_> {
                         if self.shared.email(x.canonical) {
                             1
                         } else {
-                            value = Some(x.canonical);
+                            value = least(value, x.canonical);
                             0
                         }
                     } else if x.local == y.local && x.local_sketch.is_at_least(5) {
@@ -372,7 +375,7 @@ impl Comparator<'_> {
             }
         }
 
-        // Phone.
+        // Phone: as e-mail.
         let mut personal_phone = false;
         if !a.phones.is_empty() && !b.phones.is_empty() {
             let mut l = 4u8;
@@ -383,7 +386,7 @@ impl Comparator<'_> {
                         if self.shared.phone(x.e164) {
                             1
                         } else {
-                            value = Some(x.e164);
+                            value = least(value, x.e164);
                             personal_phone |= !(x.landline() || y.landline());
                             0
                         }
@@ -417,14 +420,15 @@ impl Comparator<'_> {
             }
         }
 
-        // Address, postcode, locality: best pair of addresses for each.
+        // Address, postcode, locality: best pair of addresses for each, least by level and
+        // then by value (an exact level's, the same on both sides), whichever record is first.
         let (mut addr, mut post, mut loc) = (None::<(u8, Option<Sym>)>, None, None);
         for x in &a.addresses {
             for y in &b.addresses {
                 if let Some(l) = self.address_level(x, y) {
-                    let tf_value = (l == 0).then_some(x.street.get()).flatten();
-                    if addr.is_none_or(|(best, _)| l < best) {
-                        addr = Some((l, tf_value));
+                    let this = (l, (l == 0).then_some(x.street.get()).flatten());
+                    if addr.is_none_or(|best| this < best) {
+                        addr = Some(this);
                     }
                 }
                 if let (Some(p), Some(q)) = (x.postcode.get(), y.postcode.get()) {
@@ -440,8 +444,9 @@ impl Comparator<'_> {
                     } else {
                         2
                     };
-                    if post.is_none_or(|(best, _)| l < best) {
-                        post = Some((l, (l == 0).then_some(p)));
+                    let this = (l, (l == 0).then_some(p));
+                    if post.is_none_or(|best| this < best) {
+                        post = Some(this);
                     }
                 }
                 if let (Some(p), Some(q)) = (x.locality.get(), y.locality.get()) {
@@ -461,8 +466,9 @@ impl Comparator<'_> {
                     } else {
                         2
                     };
-                    if loc.is_none_or(|(best, _)| l < best) {
-                        loc = Some((l, (l == 0).then_some(p)));
+                    let this = (l, (l == 0).then_some(p));
+                    if loc.is_none_or(|best| this < best) {
+                        loc = Some(this);
                     }
                 }
             }
@@ -671,6 +677,32 @@ impl Comparator<'_> {
     }
 }
 
+/// What one pair of names gives, ordered so that the best pair of two records' names is the
+/// least: the lower summed levels (a null counts as 4), then fewer nulls, then the levels
+/// themselves, then the values whose frequencies adjust the weight. A total order, so that
+/// the pair chosen does not depend on which record's names are read first, nor in which
+/// order a record lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct NameChoice {
+    score: u16,
+    nulls: u8,
+    /// The given-name level, [`Pattern::NULL`] when there is none.
+    given: u8,
+    /// The family-name level, [`Pattern::NULL`] when there is none.
+    family: u8,
+    /// The given name, when the level is exact.
+    given_value: Option<Sym>,
+    /// The family name, when the level is exact.
+    family_value: Option<Sym>,
+}
+
+/// The lesser of the value found so far and `value`: when two records agree exactly on more
+/// than one value (two e-mails, two phones), the one whose frequency adjusts the weight is
+/// the same whichever record is compared first.
+fn least(found: Option<Sym>, value: Sym) -> Option<Sym> {
+    Some(found.map_or(value, |found| found.min(value)))
+}
+
 /// Near local parts: a typo apart. At least four characters, at most one edit, and no digit
 /// involved: `jenniferjohnson29` and `jenniferjohnson7658` are two accounts of two people who
 /// share a name, not a typo, however alike they look.
@@ -754,6 +786,99 @@ mod tests {
         };
         assert_eq!(birth_level(&year_only, &date(1985, 4, 12)), 3);
         assert_eq!(birth_level(&date(1985, 4, 12), &date(1990, 7, 1)), 4);
+    }
+
+    mod symmetry {
+        use super::*;
+        use crate::compare::features::FeatureBuilder;
+        use crate::model::PostalAddress;
+        use crate::normalize::RecordNormalizer;
+        use crate::{PersonName, SourceRecord};
+        use proptest::prelude::*;
+
+        const NAMES: [(&str, &str); 5] = [
+            ("John", "Smith"),
+            ("John", "Smyth"),
+            ("Bob", ""),
+            ("Robert", "Smith"),
+            ("", "John"),
+        ];
+        const EMAILS: [&str; 3] = ["john@example.org", "js@example.net", "smith@example.com"];
+        const PHONES: [&str; 3] = ["+44 20 7946 0001", "+44 20 7946 0002", "+44 7700 900123"];
+        const STREETS: [(&str, &str, &str); 3] = [
+            ("12 Main Street", "SW1A 1AA", "London"),
+            ("4 High Street", "M1 1AE", "Manchester"),
+            ("12 Main St", "SW1A 1AA", "Londn"),
+        ];
+
+        /// A record with some of each pool's values, in any order.
+        fn record() -> impl Strategy<Value = SourceRecord> {
+            (
+                prop::sample::subsequence((0..NAMES.len()).collect::<Vec<_>>(), 0..=3)
+                    .prop_shuffle(),
+                prop::sample::subsequence((0..EMAILS.len()).collect::<Vec<_>>(), 0..=3)
+                    .prop_shuffle(),
+                prop::sample::subsequence((0..PHONES.len()).collect::<Vec<_>>(), 0..=3)
+                    .prop_shuffle(),
+                prop::sample::subsequence((0..STREETS.len()).collect::<Vec<_>>(), 0..=3)
+                    .prop_shuffle(),
+            )
+                .prop_map(|(names, emails, phones, streets)| {
+                    let mut r = SourceRecord::new("s", "1");
+                    for i in names {
+                        r = r.name(PersonName::from_parts(NAMES[i].0, NAMES[i].1));
+                    }
+                    for i in emails {
+                        r = r.email(EMAILS[i]);
+                    }
+                    for i in phones {
+                        r = r.phone(PHONES[i]);
+                    }
+                    for i in streets {
+                        let (line, postcode, locality) = STREETS[i];
+                        r = r.address(PostalAddress {
+                            lines: vec![line.to_owned()],
+                            postcode: Some(postcode.to_owned()),
+                            locality: Some(locality.to_owned()),
+                            country: Some("GB".to_owned()),
+                            ..PostalAddress::default()
+                        });
+                    }
+                    r
+                })
+        }
+
+        fn hits(c: &Comparison) -> Vec<(u8, Sym)> {
+            let mut hits: Vec<_> =
+                c.tf.iter()
+                    .flatten()
+                    .map(|h| (h.comparison, h.value))
+                    .collect();
+            hits.sort_unstable();
+            hits
+        }
+
+        proptest! {
+            // Which values agree, and so which values' frequencies adjust the weight, must not
+            // depend on which record comes first, however many values agree at once.
+            #[test]
+            fn comparing_either_way_round_finds_the_same_levels_and_values(
+                a in record(),
+                b in record(),
+            ) {
+                let normalizer = RecordNormalizer::default();
+                let mut keys = KeySpace::default();
+                let mut builder = FeatureBuilder::default();
+                let fa = builder.build(&normalizer.normalize(&a), &mut keys);
+                let fb = builder.build(&normalizer.normalize(&b), &mut keys);
+                let shared = SharedValues::default();
+                let comparator = Comparator { keys: &keys, shared: &shared };
+                let (ab, ba) = (comparator.compare(&fa, &fb), comparator.compare(&fb, &fa));
+                prop_assert_eq!(ab.pattern, ba.pattern);
+                prop_assert_eq!(ab.conflict, ba.conflict);
+                prop_assert_eq!(hits(&ab), hits(&ba));
+            }
+        }
     }
 
     #[test]
