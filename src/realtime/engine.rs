@@ -415,7 +415,10 @@ impl Engine {
             if c == index::EMAIL || c == index::PHONE {
                 let mut names = Vec::new();
                 for &h in &holders {
-                    if let Some(g) = self.slot(h).and_then(|s| sharing_name(&s.features)) {
+                    if let Some(g) = self
+                        .slot(h)
+                        .and_then(|s| sharing_name(&s.features, &self.keys.names))
+                    {
                         note_sharing_name(&mut names, g);
                     }
                 }

@@ -23,7 +23,7 @@ use crate::model::{RecordKey, RecordRef, SourceRecord, SourceSystem};
 use crate::normalize::{NormalizeMemo, NormalizedRecord, RecordNormalizer};
 use crate::score::{probability, weight_of, LevelParams, Pattern, TrainingReport};
 use crate::util::fasthash::FastMap;
-use crate::util::interner::Sym;
+use crate::util::interner::{Interner, Sym};
 use crate::util::memo::MemoPool;
 use crate::util::permute::{gather, permute};
 use crate::util::prefetch::prefetch;
@@ -1378,7 +1378,7 @@ fn shared_values(
     let mut email_holders = Vec::new();
     let mut phone_holders = Vec::new();
     for (position, f) in features.iter().enumerate() {
-        if let Some(name) = sharing_name(f) {
+        if let Some(name) = sharing_name(f, &keys.names) {
             let rank = order.rank(position) as u32;
             email_holders.extend(f.emails.iter().map(|e| holder(e.canonical, rank, name)));
             phone_holders.extend(f.phones.iter().map(|p| holder(p.e164, rank, name)));
@@ -1428,12 +1428,16 @@ fn first_names(mut holders: Vec<u128>) -> Vec<(Sym, Vec<Sym>)> {
         .collect()
 }
 
-/// The given name a record brings to shared-value detection.
-pub(crate) fn sharing_name(f: &RecordFeatures) -> Option<Sym> {
+/// The given name a record brings to shared-value detection: of its names' given names
+/// (canonical where the nickname table knows them; initials left out), the least by text,
+/// so that the order in which a record lists its names changes nothing, and neither does the
+/// order in which keys were interned. One name, the usual case, is taken without reading it.
+pub(crate) fn sharing_name(f: &RecordFeatures, names: &Interner) -> Option<Sym> {
     f.names
         .iter()
         .filter(|n| !n.given_is_initial)
-        .find_map(|n| n.given_canonical.get().or(n.given.get()))
+        .filter_map(|n| n.given_canonical.get().or(n.given.get()))
+        .min_by(|&a, &b| names.resolve(a).cmp(names.resolve(b)))
 }
 
 /// Add a holder's given name to a value's list (holders in reference order): the first
