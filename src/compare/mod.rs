@@ -25,7 +25,7 @@ pub(crate) mod features;
 pub mod similarity;
 
 use crate::normalize::PartialDate;
-use crate::util::interner::Sym;
+use crate::util::interner::{Interner, Sym};
 use features::{AddressFeatures, KeySpace, NameFeatures, RecordFeatures};
 use similarity::{
     jaro_winkler_from, packed_within_one_edit, token_jaccard, within_one_edit, Sketch,
@@ -270,8 +270,8 @@ impl Comparator<'_> {
         };
         let mut conflict = None;
 
-        // Names: the best pair of names, each pair in its better orientation (the least
-        // `NameChoice`, whichever record's names are read first).
+        // Names: the best pair of names, each pair in its better orientation (see
+        // `NameChoice`: the same pair whichever record's names are read first).
         let mut best: Option<NameChoice> = None;
         for na in &a.names {
             for nb in &b.names {
@@ -308,7 +308,7 @@ impl Comparator<'_> {
                         .then_some(na.family.get())
                         .flatten(),
                 };
-                if best.is_none_or(|best| this < best) {
+                if best.is_none_or(|best| self.better_names(&this, &best)) {
                     best = Some(this);
                 }
             }
@@ -348,7 +348,7 @@ impl Comparator<'_> {
                         if self.shared.email(x.canonical) {
                             1
                         } else {
-                            value = least(value, x.canonical);
+                            value = least(&self.keys.emails, value, x.canonical);
                             0
                         }
                     } else if x.local == y.local && x.local_sketch.is_at_least(5) {
@@ -386,7 +386,7 @@ impl Comparator<'_> {
                         if self.shared.phone(x.e164) {
                             1
                         } else {
-                            value = least(value, x.e164);
+                            value = least(&self.keys.phones, value, x.e164);
                             personal_phone |= !(x.landline() || y.landline());
                             0
                         }
@@ -427,7 +427,7 @@ impl Comparator<'_> {
             for y in &b.addresses {
                 if let Some(l) = self.address_level(x, y) {
                     let this = (l, (l == 0).then_some(x.street.get()).flatten());
-                    if addr.is_none_or(|best| this < best) {
+                    if addr.is_none_or(|best| better(&self.keys.addresses, this, best)) {
                         addr = Some(this);
                     }
                 }
@@ -445,7 +445,7 @@ impl Comparator<'_> {
                         2
                     };
                     let this = (l, (l == 0).then_some(p));
-                    if post.is_none_or(|best| this < best) {
+                    if post.is_none_or(|best| better(&self.keys.addresses, this, best)) {
                         post = Some(this);
                     }
                 }
@@ -467,7 +467,7 @@ impl Comparator<'_> {
                         2
                     };
                     let this = (l, (l == 0).then_some(p));
-                    if loc.is_none_or(|best| this < best) {
+                    if loc.is_none_or(|best| better(&self.keys.addresses, this, best)) {
                         loc = Some(this);
                     }
                 }
@@ -677,12 +677,12 @@ impl Comparator<'_> {
     }
 }
 
-/// What one pair of names gives, ordered so that the best pair of two records' names is the
-/// least: the lower summed levels (a null counts as 4), then fewer nulls, then the levels
-/// themselves, then the values whose frequencies adjust the weight. A total order, so that
-/// the pair chosen does not depend on which record's names are read first, nor in which
-/// order a record lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// What one pair of names gives. The best pair of two records' names has the lower summed
+/// levels (a null counts as 4), then fewer nulls, then the lower levels themselves, then the
+/// lesser values by text (see [`least`]): a total order, so that the pair chosen depends
+/// neither on which record's names are read first, nor on the order in which a record lists
+/// them, nor on the order in which keys were interned.
+#[derive(Debug, Clone, Copy)]
 struct NameChoice {
     score: u16,
     nulls: u8,
@@ -696,11 +696,43 @@ struct NameChoice {
     family_value: Option<Sym>,
 }
 
-/// The lesser of the value found so far and `value`: when two records agree exactly on more
-/// than one value (two e-mails, two phones), the one whose frequency adjusts the weight is
-/// the same whichever record is compared first.
-fn least(found: Option<Sym>, value: Sym) -> Option<Sym> {
-    Some(found.map_or(value, |found| found.min(value)))
+impl Comparator<'_> {
+    /// Whether `x` is a better pair of names than `y` (see [`NameChoice`]). The names' texts
+    /// are read only when everything else ties: two pairs of names that agree exactly.
+    fn better_names(&self, x: &NameChoice, y: &NameChoice) -> bool {
+        let text = |v: Option<Sym>| v.map(|sym| self.keys.names.resolve(sym));
+        (x.score, x.nulls, x.given, x.family)
+            .cmp(&(y.score, y.nulls, y.given, y.family))
+            .then_with(|| {
+                (text(x.given_value), text(x.family_value))
+                    .cmp(&(text(y.given_value), text(y.family_value)))
+            })
+            .is_lt()
+    }
+}
+
+/// Of the value found so far and `value`, the lesser by text in `interner`: when two records
+/// agree exactly on more than one value (two e-mails, two phones), the one whose frequency
+/// adjusts the weight is the same whichever record is compared first and whichever order
+/// keys were interned in (real time interns them as records arrive, batch as it reads them).
+/// The texts are read only when two different values tie.
+fn least(interner: &Interner, found: Option<Sym>, value: Sym) -> Option<Sym> {
+    Some(match found {
+        Some(found) if found == value || interner.resolve(found) <= interner.resolve(value) => {
+            found
+        }
+        _ => value,
+    })
+}
+
+/// Whether `(level, value)` is better than `best`: a lower level, or the same level and the
+/// lesser value by text (see [`least`]).
+fn better(interner: &Interner, this: (u8, Option<Sym>), best: (u8, Option<Sym>)) -> bool {
+    let text = |v: Option<Sym>| v.map(|sym| interner.resolve(sym));
+    this.0
+        .cmp(&best.0)
+        .then_with(|| text(this.1).cmp(&text(best.1)))
+        .is_lt()
 }
 
 /// Near local parts: a typo apart. At least four characters, at most one edit, and no digit
@@ -848,11 +880,21 @@ mod tests {
                 })
         }
 
-        fn hits(c: &Comparison) -> Vec<(u8, Sym)> {
+        /// The values whose frequencies adjust the weight, by comparison, as texts: symbols
+        /// depend on the order keys were interned in.
+        fn hits(c: &Comparison, keys: &KeySpace) -> Vec<(u8, String)> {
             let mut hits: Vec<_> =
                 c.tf.iter()
                     .flatten()
-                    .map(|h| (h.comparison, h.value))
+                    .map(|h| {
+                        let interner = match h.comparison as usize {
+                            index::GIVEN | index::FAMILY => &keys.names,
+                            index::EMAIL => &keys.emails,
+                            index::PHONE => &keys.phones,
+                            _ => &keys.addresses,
+                        };
+                        (h.comparison, interner.resolve(h.value).to_owned())
+                    })
                     .collect();
             hits.sort_unstable();
             hits
@@ -860,23 +902,36 @@ mod tests {
 
         proptest! {
             // Which values agree, and so which values' frequencies adjust the weight, must not
-            // depend on which record comes first, however many values agree at once.
+            // depend on which record comes first, however many values agree at once, nor on
+            // the order in which their keys were interned (batch and real time intern in
+            // different orders).
             #[test]
             fn comparing_either_way_round_finds_the_same_levels_and_values(
                 a in record(),
                 b in record(),
             ) {
                 let normalizer = RecordNormalizer::default();
-                let mut keys = KeySpace::default();
-                let mut builder = FeatureBuilder::default();
-                let fa = builder.build(&normalizer.normalize(&a), &mut keys);
-                let fb = builder.build(&normalizer.normalize(&b), &mut keys);
+                let (na, nb) = (normalizer.normalize(&a), normalizer.normalize(&b));
                 let shared = SharedValues::default();
-                let comparator = Comparator { keys: &keys, shared: &shared };
-                let (ab, ba) = (comparator.compare(&fa, &fb), comparator.compare(&fb, &fa));
-                prop_assert_eq!(ab.pattern, ba.pattern);
-                prop_assert_eq!(ab.conflict, ba.conflict);
-                prop_assert_eq!(hits(&ab), hits(&ba));
+                let mut found = Vec::new();
+                for a_first in [true, false] {
+                    let mut keys = KeySpace::default();
+                    let mut builder = FeatureBuilder::default();
+                    let (fa, fb) = if a_first {
+                        let fa = builder.build(&na, &mut keys);
+                        (fa, builder.build(&nb, &mut keys))
+                    } else {
+                        let fb = builder.build(&nb, &mut keys);
+                        (builder.build(&na, &mut keys), fb)
+                    };
+                    let comparator = Comparator { keys: &keys, shared: &shared };
+                    for c in [comparator.compare(&fa, &fb), comparator.compare(&fb, &fa)] {
+                        found.push((c.pattern, c.conflict, hits(&c, &keys)));
+                    }
+                }
+                for other in &found[1..] {
+                    prop_assert_eq!(other, &found[0]);
+                }
             }
         }
     }
