@@ -228,6 +228,7 @@ proptest! {
     fn incremental_equals_batch_for_records_with_several_values(
         mut records in proptest::collection::vec(fuller_record(), 2..16),
         seed in any::<u64>(),
+        removed in proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
     ) {
         for (i, r) in records.iter_mut().enumerate() {
             r.key = format!("{i}").into();
@@ -240,6 +241,17 @@ proptest! {
             resolver.ingest(r).unwrap();
         }
         prop_assert_eq!(partition(&resolver), expected);
+        // Removing records takes their values' counts and shared flags back down.
+        let gone: BTreeSet<RecordRef> =
+            removed.iter().map(|i| i.get(&records).reference()).collect();
+        for r in &gone {
+            prop_assert!(resolver.remove(r).unwrap());
+        }
+        let kept: Vec<SourceRecord> = records
+            .into_iter()
+            .filter(|r| !gone.contains(&r.reference()))
+            .collect();
+        prop_assert_eq!(partition(&resolver), batch(&kept, &[]));
         resolver.check_store().unwrap();
     }
 }
