@@ -54,8 +54,8 @@ fn record() -> impl Strategy<Value = SourceRecord> {
 
 // Records with more of everything, in any order: several names (parts, a middle name or one
 // full-name text), addresses that differ by a house number, a unit, a spelling or a missing
-// part, several e-mails and phones, and a gender. Which of a record's values meets which of
-// the other's must not depend on which record is compared first.
+// part, several e-mails, phones and identifiers, and a gender. Which of a record's values
+// meets which of the other's must not depend on which record is compared first.
 const FULL: [&str; 5] = [
     "John Smith",
     "Smith, John",
@@ -102,6 +102,18 @@ fn address() -> impl Strategy<Value = PostalAddress> {
     })
 }
 
+/// Identifiers a record may hold several of: national IDs (one a typo of the other), a
+/// passport and loyalty numbers.
+fn identifier(i: usize) -> Identifier {
+    match i {
+        0 | 1 => Identifier::new(IdentifierKind::NationalId, ID[i + 1]).with_issuer("IR"),
+        2 => Identifier::new(IdentifierKind::NationalId, "0499370898").with_issuer("IR"),
+        3 => Identifier::new(IdentifierKind::Passport, "K1234567").with_issuer("IR"),
+        4 => Identifier::new(IdentifierKind::Loyalty, "L-1001"),
+        _ => Identifier::new(IdentifierKind::Loyalty, "L-1002"),
+    }
+}
+
 fn fuller_record() -> impl Strategy<Value = SourceRecord> {
     (
         prop::collection::vec(name(), 0..3),
@@ -110,8 +122,9 @@ fn fuller_record() -> impl Strategy<Value = SourceRecord> {
         prop::collection::vec(0..PHONE.len(), 0..3),
         0..DOB.len(),
         0..GENDER.len(),
+        prop::collection::vec(0..6usize, 0..3),
     )
-        .prop_map(|(names, addresses, emails, phones, d, g)| {
+        .prop_map(|(names, addresses, emails, phones, d, g, ids)| {
             let mut r = SourceRecord::new("s", "0");
             for name in names {
                 r = r.name(name);
@@ -130,6 +143,9 @@ fn fuller_record() -> impl Strategy<Value = SourceRecord> {
             }
             if !GENDER[g].is_empty() {
                 r = r.gender(GENDER[g]);
+            }
+            for i in ids {
+                r = r.identifier(identifier(i));
             }
             r
         })
@@ -182,8 +198,9 @@ proptest! {
         assert_symmetric(records)?;
     }
 
-    // The order in which a record lists its names, e-mails, phones and addresses is not
-    // evidence: reversing every list gives the same weights and the same customers.
+    // The order in which a record lists its names, e-mails, phones, addresses and
+    // identifiers is not evidence: reversing every list gives the same weights and the same
+    // customers.
     #[test]
     fn the_order_of_a_records_values_changes_nothing(
         mut records in prop::collection::vec(fuller_record(), 2..6)
@@ -197,6 +214,7 @@ proptest! {
             r.identity.emails.reverse();
             r.identity.phones.reverse();
             r.identity.addresses.reverse();
+            r.identity.identifiers.reverse();
         }
         let resolver = Resolver::builder().build().unwrap();
         let (as_given, as_reversed) =

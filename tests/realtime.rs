@@ -160,8 +160,8 @@ fn window(start: usize, len: usize, crowd: usize) -> Vec<SourceRecord> {
 }
 
 /// A record with up to two of each: names (a few people, with typos, nicknames, a missing
-/// part or a full-name text), e-mails, phones (a household landline among them) and
-/// addresses, listed in any order. Which values a record holds several of, and in which
+/// part or a full-name text), e-mails, phones (a household landline among them), addresses
+/// and loyalty numbers, listed in any order. Which values a record holds several of, and in which
 /// order, must not make real time and batch disagree.
 fn fuller_record() -> impl Strategy<Value = SourceRecord> {
     const NAMES: [(&str, &str); 8] = [
@@ -187,14 +187,16 @@ fn fuller_record() -> impl Strategy<Value = SourceRecord> {
         "(555) 765-4321",
     ];
     const STREETS: [&str; 3] = ["14 Linden Avenue", "14 Linden Ave", "7 Oak Street"];
+    const LOYALTY: [&str; 3] = ["L-1001", "L-1002", "L-1003"];
     let pick = |n: usize| prop::collection::vec(0..n, 0..3);
     (
         pick(NAMES.len() + 1),
         pick(EMAILS.len()),
         pick(PHONES.len()),
         pick(STREETS.len()),
+        pick(LOYALTY.len()),
     )
-        .prop_map(|(names, emails, phones, streets)| {
+        .prop_map(|(names, emails, phones, streets, ids)| {
             let mut r = SourceRecord::new("fuller", "0");
             for i in names {
                 r = r.name(match NAMES.get(i) {
@@ -216,6 +218,12 @@ fn fuller_record() -> impl Strategy<Value = SourceRecord> {
                     country: Some("US".into()),
                     ..Default::default()
                 });
+            }
+            for i in ids {
+                r = r.identifier(customer360::Identifier::new(
+                    customer360::IdentifierKind::Loyalty,
+                    LOYALTY[i],
+                ));
             }
             r
         })
