@@ -24,6 +24,8 @@
 pub(crate) mod features;
 pub mod similarity;
 
+use std::cmp::Ordering;
+
 use crate::normalize::PartialDate;
 use crate::util::interner::{Interner, Sym};
 use features::{AddressFeatures, KeySpace, NameFeatures, RecordFeatures};
@@ -679,7 +681,7 @@ impl Comparator<'_> {
 
 /// What one pair of names gives. The best pair of two records' names has the lower summed
 /// levels (a null counts as 4), then fewer nulls, then the lower levels themselves, then the
-/// lesser values by text (see [`least`]): a total order, so that the pair chosen depends
+/// lesser values by text ([`by_text`]): a total order, so that the pair chosen depends
 /// neither on which record's names are read first, nor on the order in which a record lists
 /// them, nor on the order in which keys were interned.
 #[derive(Debug, Clone, Copy)]
@@ -700,38 +702,43 @@ impl Comparator<'_> {
     /// Whether `x` is a better pair of names than `y` (see [`NameChoice`]). The names' texts
     /// are read only when everything else ties: two pairs of names that agree exactly.
     fn better_names(&self, x: &NameChoice, y: &NameChoice) -> bool {
-        let text = |v: Option<Sym>| v.map(|sym| self.keys.names.resolve(sym));
+        let names = &self.keys.names;
         (x.score, x.nulls, x.given, x.family)
             .cmp(&(y.score, y.nulls, y.given, y.family))
-            .then_with(|| {
-                (text(x.given_value), text(x.family_value))
-                    .cmp(&(text(y.given_value), text(y.family_value)))
-            })
+            .then_with(|| by_text(names, x.given_value, y.given_value))
+            .then_with(|| by_text(names, x.family_value, y.family_value))
             .is_lt()
     }
 }
 
-/// Of the value found so far and `value`, the lesser by text in `interner`: when two records
+/// The order of two values by their texts in `interner`, none first. Ties among agreeing
+/// values go to the lesser this way, so that the value chosen depends neither on which record
+/// is compared first nor on the order keys were interned in (real time interns them as
+/// records arrive, batch as it reads them). Equal symbols are equal without reading a text.
+pub(crate) fn by_text(interner: &Interner, x: Option<Sym>, y: Option<Sym>) -> Ordering {
+    if x == y {
+        return Ordering::Equal;
+    }
+    let text = |v: Option<Sym>| v.map(|sym| interner.resolve(sym));
+    text(x).cmp(&text(y))
+}
+
+/// Of the value found so far and `value`, the lesser by text ([`by_text`]): when two records
 /// agree exactly on more than one value (two e-mails, two phones), the one whose frequency
-/// adjusts the weight is the same whichever record is compared first and whichever order
-/// keys were interned in (real time interns them as records arrive, batch as it reads them).
-/// The texts are read only when two different values tie.
+/// adjusts the weight.
 fn least(interner: &Interner, found: Option<Sym>, value: Sym) -> Option<Sym> {
     Some(match found {
-        Some(found) if found == value || interner.resolve(found) <= interner.resolve(value) => {
-            found
-        }
+        Some(found) if by_text(interner, Some(found), Some(value)).is_le() => found,
         _ => value,
     })
 }
 
 /// Whether `(level, value)` is better than `best`: a lower level, or the same level and the
-/// lesser value by text (see [`least`]).
+/// lesser value by text ([`by_text`]).
 fn better(interner: &Interner, this: (u8, Option<Sym>), best: (u8, Option<Sym>)) -> bool {
-    let text = |v: Option<Sym>| v.map(|sym| interner.resolve(sym));
     this.0
         .cmp(&best.0)
-        .then_with(|| text(this.1).cmp(&text(best.1)))
+        .then_with(|| by_text(interner, this.1, best.1))
         .is_lt()
 }
 

@@ -17,7 +17,7 @@ use crate::block::{candidate_pairs, BlockingReport, BlockingRule, LinkMode};
 use crate::cluster::{cluster_in_parallel, Decision, KnownLinks, Link, MergeGuard, Refusal};
 use crate::compare::features::{FeatureBuilder, KeySpace, PendingFeatures, RecordFeatures};
 use crate::compare::similarity::{jaro_winkler_from, within_one_edit};
-use crate::compare::{index, Comparator, Comparison, Conflict, SharedValues};
+use crate::compare::{by_text, index, Comparator, Comparison, Conflict, SharedValues};
 use crate::error::{ConfigError, ResolveError};
 use crate::model::{RecordKey, RecordRef, SourceRecord, SourceSystem};
 use crate::normalize::{NormalizeMemo, NormalizedRecord, RecordNormalizer};
@@ -1437,7 +1437,7 @@ pub(crate) fn sharing_name(f: &RecordFeatures, names: &Interner) -> Option<Sym> 
         .iter()
         .filter(|n| !n.given_is_initial)
         .filter_map(|n| n.given_canonical.get().or(n.given.get()))
-        .min_by(|&a, &b| names.resolve(a).cmp(names.resolve(b)))
+        .min_by(|&a, &b| by_text(names, Some(a), Some(b)))
 }
 
 /// Add a holder's given name to a value's list (holders in reference order): the first
