@@ -154,6 +154,40 @@ fn ties_break_deterministically_and_provenance_and_alternatives_are_kept() {
 }
 
 #[test]
+fn a_record_holding_a_value_twice_counts_once() {
+    // Record 1 writes one e-mail address two ways; records 2 and 3 agree on another. Were
+    // the two spellings counted twice, the tie would go to the first by key, record 1's.
+    let a = SourceRecord::new("crm", "1")
+        .observed_at(Utc.with_ymd_and_hms(2026, 1, 9, 0, 0, 0).unwrap())
+        .email("Ann.Smith@GMail.com")
+        .email("annsmith@gmail.com");
+    let b = SourceRecord::new("crm", "2").email("smith.ann@fastmail.com");
+    let c = SourceRecord::new("shop", "3").email("smith.ann@fastmail.com");
+    let records = [&a, &b, &c];
+
+    let frequent = ProfileBuilder::new(
+        MergePolicy::new(MostRecent).rule(FieldPath::EMAIL, MostFrequent),
+        Default::default(),
+    )
+    .merge(CustomerId("C1".into()), &records);
+    assert_eq!(
+        frequent.value(&FieldPath::EMAIL),
+        Some("smith.ann@fastmail.com"),
+        "two records against one"
+    );
+
+    let collected = ProfileBuilder::default().merge(CustomerId("C1".into()), &records);
+    let emails = &collected.fields[&FieldPath::EMAIL].values;
+    assert_eq!(emails.len(), 2);
+    assert_eq!(
+        emails[0].value, "smith.ann@fastmail.com",
+        "most records first"
+    );
+    assert_eq!(emails[0].seen_in.len(), 2);
+    assert_eq!(emails[1].seen_in.len(), 1);
+}
+
+#[test]
 fn missing_values_do_not_survive_and_placeholders_never_do() {
     let builder = ProfileBuilder::default();
     let a = record("1", 1, "John", "1985-04-12").email("test@test.com");

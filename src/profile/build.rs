@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use super::ids::{IdRegistry, Member};
-use super::survivorship::{tie_break, MergePolicy, Observation, Survivorship};
+use super::survivorship::{records_holding, tie_break, MergePolicy, Observation, Survivorship};
 use super::{MergedField, Profile, Provenance, SurvivingValue};
 use crate::model::{ContactUse, FieldPath, PhoneKind, RecordRef, RefKey, SourceRecord};
 use crate::normalize::{NormalizedRecord, RecordNormalizer};
@@ -354,17 +354,18 @@ pub(crate) fn merge_field(
     let disagreement = by_key.len() > 1;
     if rule.collects() {
         let mut groups: Vec<(&str, &Vec<usize>)> = by_key.iter().map(|(k, v)| (*k, v)).collect();
-        // Most records first, then most recently seen, then by key.
-        groups.sort_by(|(ka, a), (kb, b)| {
-            let latest = |g: &Vec<usize>| {
-                g.iter()
-                    .map(|&i| observations[i].provenance.observed_at)
-                    .max()
-            };
-            b.len()
-                .cmp(&a.len())
-                .then(latest(b).cmp(&latest(a)))
-                .then(ka.cmp(kb))
+        // Most records first (a record holding a value twice counts once), then most
+        // recently seen, then by key.
+        groups.sort_by_cached_key(|(key, g)| {
+            let latest = g
+                .iter()
+                .map(|&i| observations[i].provenance.observed_at)
+                .max();
+            (
+                std::cmp::Reverse(records_holding(&observations, g)),
+                std::cmp::Reverse(latest),
+                *key,
+            )
         });
         return Some(MergedField {
             values: groups

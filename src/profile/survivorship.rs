@@ -112,7 +112,8 @@ impl Survivorship for Oldest {
     }
 }
 
-/// The value most records agree on (by key).
+/// The value most records agree on (by key). A record that holds a value twice (two
+/// spellings of one e-mail address) counts once for it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MostFrequent;
 
@@ -121,12 +122,30 @@ impl Survivorship for MostFrequent {
         "most_frequent".into()
     }
     fn narrow(&self, observations: &[Observation], candidates: &[usize]) -> Vec<usize> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
         for &i in candidates {
-            *counts.entry(observations[i].key.as_str()).or_insert(0) += 1;
+            by_key
+                .entry(observations[i].key.as_str())
+                .or_default()
+                .push(i);
         }
+        let counts: HashMap<&str, usize> = by_key
+            .iter()
+            .map(|(key, of_key)| (*key, records_holding(observations, of_key)))
+            .collect();
         best_by(candidates, |i| counts[observations[i].key.as_str()])
     }
+}
+
+/// How many distinct records the observations `of` came from.
+pub(crate) fn records_holding(observations: &[Observation], of: &[usize]) -> usize {
+    let mut records: Vec<_> = of
+        .iter()
+        .map(|&i| observations[i].provenance.ref_key())
+        .collect();
+    records.sort_unstable();
+    records.dedup();
+    records.len()
 }
 
 /// The value from the most trusted source: an ordered list of systems, most trusted first.
