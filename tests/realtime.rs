@@ -277,8 +277,128 @@ fn split_first_customer(
     Ok(())
 }
 
+/// The lookup keys of a normalised record, as a caller's query finds them: e-mails by
+/// canonical address, phones by E.164 number, identifiers by kind, issuer and value.
+fn contact_keys(record: &SourceRecord) -> BTreeSet<String> {
+    let n = normalizer().normalize(record);
+    let emails = n.emails.iter().filter_map(|e| e.address.matchable());
+    let phones = n.phones.iter().filter_map(|p| p.number.matchable());
+    let ids = n.identifiers.iter().filter_map(|i| i.matchable());
+    emails
+        .map(|e| format!("e:{}", e.canonical()))
+        .chain(phones.map(|p| format!("p:{}", p.e164())))
+        .chain(ids.map(|i| format!("i:{}/{:?}:{}", i.kind.as_str(), i.issuer, i.value)))
+        .collect()
+}
+
+/// What a caller might say to find the customer of `record`, each with the key it must find
+/// by: its e-mails, phones and identifiers as the record wrote them, e-mails upper-cased and
+/// padded as a caller types them, where the value read alone means what it means in the
+/// record; and each of its phones with the country code the record's context gave it (a
+/// number written without one is read in the country of the record's address, which a
+/// caller's bare number is not). Values that are not evidence (placeholders, invalid values)
+/// find nothing, and are left out.
+fn queries(record: &SourceRecord) -> Vec<(Lookup, String)> {
+    let own = contact_keys(record);
+    let id = &record.identity;
+    let emails = id.emails.iter().map(|e| {
+        (
+            Lookup::Email(format!(" {} ", e.address.to_uppercase())),
+            SourceRecord::new("q", "q").email(e.address.clone()),
+        )
+    });
+    let phones = id.phones.iter().map(|p| {
+        (
+            Lookup::Phone(p.number.clone()),
+            SourceRecord::new("q", "q").phone(p.number.clone()),
+        )
+    });
+    let ids = id.identifiers.iter().map(|i| {
+        (
+            Lookup::Identifier(i.clone()),
+            SourceRecord::new("q", "q").identifier(i.clone()),
+        )
+    });
+    let as_written = emails
+        .chain(phones)
+        .chain(ids)
+        .filter_map(|(query, alone)| {
+            let key = contact_keys(&alone).into_iter().next()?;
+            own.contains(&key).then_some((query, key))
+        });
+    let with_country_code = own.iter().filter_map(|key| {
+        let e164 = key.strip_prefix("p:")?;
+        Some((Lookup::Phone(e164.to_owned()), key.clone()))
+    });
+    as_written.chain(with_country_code).collect()
+}
+
+/// Every query for a record's contact values finds the customer that holds the record while
+/// it is there, and every customer a query finds holds a record with that value: a removed
+/// record's values find only the customers of the records that still hold them.
+fn lookups_agree(
+    resolver: &IncrementalResolver,
+    kept: &[SourceRecord],
+    all: &[SourceRecord],
+) -> Result<(), TestCaseError> {
+    let customers: std::collections::BTreeMap<_, _> = resolver.customers().into_iter().collect();
+    let by_ref: std::collections::BTreeMap<RecordRef, &SourceRecord> =
+        all.iter().map(|r| (r.reference(), r)).collect();
+    let kept_refs: BTreeSet<RecordRef> = kept.iter().map(SourceRecord::reference).collect();
+    for record in all {
+        // An e-mail or identifier means the same read alone as in its record.
+        let own = contact_keys(record);
+        let id = &record.identity;
+        let alone = id
+            .emails
+            .iter()
+            .map(|e| SourceRecord::new("q", "q").email(e.address.clone()))
+            .chain(
+                id.identifiers
+                    .iter()
+                    .map(|i| SourceRecord::new("q", "q").identifier(i.clone())),
+            );
+        for one in alone {
+            for key in contact_keys(&one) {
+                prop_assert!(own.contains(&key), "{} read alone, not in {:?}", key, own);
+            }
+        }
+        for (query, key) in queries(record) {
+            let found = resolver.find(&query);
+            if kept_refs.contains(&record.reference()) {
+                let holder = resolver.customer_of(&record.reference()).unwrap();
+                prop_assert!(found.contains(&holder), "{:?} misses {}", query, holder);
+            }
+            for id in &found {
+                let holds = customers[id]
+                    .iter()
+                    .any(|r| contact_keys(by_ref[r]).contains(&key));
+                prop_assert!(holds, "{:?} finds {}, which holds no {}", query, id, key);
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(support::cases(24)))]
+
+    #[test]
+    fn a_caller_finds_the_customer_by_any_contact_value_the_records_hold(
+        start in 0usize..2_000,
+        len in 20usize..50,
+        crowd in 0usize..10,
+        seed in any::<u64>(),
+        removed in proptest::collection::vec(any::<prop::sample::Index>(), 0..5),
+    ) {
+        let records = window(start, len, crowd);
+        let resolver = ingested(&records, seed);
+        lookups_agree(&resolver, &records, &records)?;
+        let kept = remove_some(&resolver, &records, &removed)?;
+        lookups_agree(&resolver, &kept, &records)?;
+        split_first_customer(&resolver, &kept)?;
+        lookups_agree(&resolver, &kept, &records)?;
+    }
 
     #[test]
     fn incremental_in_any_order_equals_batch(
@@ -323,10 +443,13 @@ proptest! {
         }
         let resolver = ingested(&records, seed);
         prop_assert_eq!(partition(&resolver), batch(&records, &[]));
+        lookups_agree(&resolver, &records, &records)?;
         // Removing records takes their values' counts and shared flags back down.
         let kept = remove_some(&resolver, &records, &removed)?;
         prop_assert_eq!(partition(&resolver), batch(&kept, &[]));
+        lookups_agree(&resolver, &kept, &records)?;
         split_first_customer(&resolver, &kept)?;
+        lookups_agree(&resolver, &kept, &records)?;
         resolver.check_store().unwrap();
     }
 }

@@ -78,7 +78,10 @@ pub struct IngestOutcome {
 pub enum Lookup {
     /// An e-mail address, as anyone writes it (normalised as on ingest).
     Email(String),
-    /// A phone number, as anyone writes it.
+    /// A phone number, as anyone writes it. Without a country code it is read in the
+    /// normaliser's default region (or not at all, when there is none): a record whose
+    /// address put its number in another country is found by the number with its country
+    /// code (`+39 347 218 9054`).
     Phone(String),
     /// A typed identifier: customer number, national ID, passport...
     Identifier(Identifier),
