@@ -380,8 +380,67 @@ fn lookups_agree(
     Ok(())
 }
 
+/// Every ID in `seen` still stands for a customer: it resolves to a live customer's ID, and
+/// resolving again changes nothing.
+fn ids_resolve(
+    resolver: &IncrementalResolver,
+    seen: &BTreeSet<customer360::CustomerId>,
+) -> Result<(), TestCaseError> {
+    let live: BTreeSet<_> = resolver.customers().into_iter().map(|(id, _)| id).collect();
+    for id in seen {
+        let now = resolver.resolve_id(id);
+        prop_assert!(
+            now.as_ref().is_some_and(|now| live.contains(now)),
+            "{} resolves to {:?}, not a live customer",
+            id,
+            now
+        );
+        prop_assert_eq!(resolver.resolve_id(now.as_ref().unwrap()), now.clone());
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(support::cases(24)))]
+
+    /// An ID a host was given, for a new customer, a merge or a record moved by a
+    /// re-evaluation, never dangles: while no record is removed it resolves to the live
+    /// customer it became part of, after any ingestion order and a steward's split; after
+    /// removals, to a live customer or to nothing.
+    #[test]
+    fn every_id_given_out_stays_resolvable(
+        start in 0usize..2_000,
+        len in 20usize..50,
+        crowd in 0usize..14,
+        seed in any::<u64>(),
+        removed in proptest::collection::vec(any::<prop::sample::Index>(), 1..8),
+    ) {
+        let mut records = window(start, len, crowd);
+        shuffle(&mut records, seed);
+        let resolver = incremental();
+        let mut seen = BTreeSet::new();
+        for r in &records {
+            let outcome = resolver.ingest(r.clone()).unwrap();
+            seen.insert(outcome.customer);
+            if let IngestAction::Merged { ids } = outcome.action {
+                seen.extend(ids);
+            }
+            seen.extend(outcome.reassigned.into_iter().map(|(_, id)| id));
+        }
+        ids_resolve(&resolver, &seen)?;
+        split_first_customer(&resolver, &records)?;
+        seen.extend(resolver.customers().into_iter().map(|(id, _)| id));
+        ids_resolve(&resolver, &seen)?;
+        // Once records go, an ID may stand for nothing (its customer erased), but never for
+        // a customer that is gone.
+        remove_some(&resolver, &records, &removed)?;
+        let live: BTreeSet<_> = resolver.customers().into_iter().map(|(id, _)| id).collect();
+        for id in &seen {
+            if let Some(now) = resolver.resolve_id(id) {
+                prop_assert!(live.contains(&now), "{} resolves to {}, which is gone", id, now);
+            }
+        }
+    }
 
     #[test]
     fn a_caller_finds_the_customer_by_any_contact_value_the_records_hold(
