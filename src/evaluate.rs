@@ -142,6 +142,74 @@ mod tests {
         assert_eq!(e.largest_clusters, [2, 1]);
     }
 
+    /// The scores by their definitions, pair by pair and record by record.
+    fn naive(labels: &[(u8, u8)]) -> (Scores, Scores) {
+        let n = labels.len();
+        let (mut predicted, mut truly, mut correct) = (0u64, 0u64, 0u64);
+        for i in 0..n {
+            for j in i + 1..n {
+                let p = labels[i].0 == labels[j].0;
+                let t = labels[i].1 == labels[j].1;
+                predicted += u64::from(p);
+                truly += u64::from(t);
+                correct += u64::from(p && t);
+            }
+        }
+        let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+        let pairwise = Scores::new(ratio(correct, predicted), ratio(correct, truly));
+        let (mut bp, mut br) = (0.0, 0.0);
+        for &(p, t) in labels {
+            let same_p = labels.iter().filter(|l| l.0 == p).count() as f64;
+            let same_t = labels.iter().filter(|l| l.1 == t).count() as f64;
+            let same_both = labels.iter().filter(|l| l.0 == p && l.1 == t).count() as f64;
+            bp += same_both / same_p;
+            br += same_both / same_t;
+        }
+        let b_cubed = if n == 0 {
+            Scores::new(1.0, 1.0)
+        } else {
+            Scores::new(bp / n as f64, br / n as f64)
+        };
+        (pairwise, b_cubed)
+    }
+
+    fn close(a: Scores, b: Scores) -> bool {
+        (a.precision - b.precision).abs() < 1e-9
+            && (a.recall - b.recall).abs() < 1e-9
+            && (a.f1 - b.f1).abs() < 1e-9
+    }
+
+    proptest::proptest! {
+        /// Both scores agree with their definitions; swapping prediction and truth swaps
+        /// precision and recall; records missing from the truth are left out.
+        #[test]
+        fn scores_follow_their_definitions(
+            labels in proptest::collection::vec((0u8..6, 0u8..6), 0..40),
+            unknown in proptest::collection::vec(0u8..6, 0..5),
+        ) {
+            let predicted = labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i, l.0))
+                .chain(unknown.iter().enumerate().map(|(i, &l)| (1000 + i, l)));
+            let truth = labels.iter().enumerate().map(|(i, l)| (i, l.1));
+            let e = evaluate(predicted, truth);
+            let (pairwise, b_cubed) = naive(&labels);
+            proptest::prop_assert_eq!(e.records, labels.len());
+            proptest::prop_assert!(close(e.pairwise, pairwise), "{:?} {:?}", e.pairwise, pairwise);
+            proptest::prop_assert!(close(e.b_cubed, b_cubed), "{:?} {:?}", e.b_cubed, b_cubed);
+            let sizes: u64 = e.largest_clusters.iter().map(|&s| s as u64).sum();
+            proptest::prop_assert!(sizes <= labels.len() as u64);
+
+            let swapped = evaluate(
+                labels.iter().enumerate().map(|(i, l)| (i, l.1)),
+                labels.iter().enumerate().map(|(i, l)| (i, l.0)),
+            );
+            proptest::prop_assert!((swapped.pairwise.precision - e.pairwise.recall).abs() < 1e-9);
+            proptest::prop_assert!((swapped.b_cubed.recall - e.b_cubed.precision).abs() < 1e-9);
+        }
+    }
+
     #[test]
     fn one_giant_cluster_is_punished_by_b_cubed() {
         let p: Vec<(u32, u8)> = (0..10).map(|i| (i, 0)).collect();
