@@ -1488,10 +1488,43 @@ mod arbitrary {
             let reversed: Vec<&SourceRecord> = records.iter().rev().collect();
             let again = Customer360::build(&profiles[0], &reversed, &context);
             prop_assert_eq!(&again, &view);
+            let mut rotated = refs.clone();
+            let by = 1.min(rotated.len());
+            rotated.rotate_left(by);
+            prop_assert_eq!(&Customer360::build(&profiles[0], &rotated, &context), &view);
 
             prop_assert!(view.outlook.churn.score >= 0.0 && view.outlook.churn.score <= 1.0);
             prop_assert!(view.relationships.related.iter().all(|r| r.other != view.customer_id));
-            prop_assert!(view.history.timeline.windows(2).all(|w| w[0].at <= w[1].at));
+
+            // History loses nothing: every item of every record is on the timeline (up to
+            // "now"), upcoming (after it) or counted undated, each list in time order; an
+            // item two systems logged is there twice.
+            let history = &view.history;
+            let items: usize = records
+                .iter()
+                .map(|r| {
+                    let holdings: usize = r
+                        .facts
+                        .holdings
+                        .iter()
+                        .map(|h| 1 + usize::from(h.until.is_some()))
+                        .sum();
+                    r.interactions.len()
+                        + r.facts.orders.len()
+                        + r.facts.transactions.len()
+                        + holdings
+                        + r.notes.len()
+                })
+                .sum();
+            prop_assert_eq!(
+                history.timeline.len() + history.upcoming.len() + history.undated,
+                items
+            );
+            prop_assert!(history.timeline.iter().all(|e| e.at <= now));
+            prop_assert!(history.upcoming.iter().all(|e| e.at > now));
+            for list in [&history.timeline, &history.upcoming] {
+                prop_assert!(list.windows(2).all(|w| w[0].at <= w[1].at));
+            }
         }
     }
 }
