@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use super::ids::{IdRegistry, Member};
-use super::survivorship::{records_holding, tie_break, MergePolicy, Observation, Survivorship};
+use super::survivorship::{tie_break, MergePolicy, Observation, Survivorship};
 use super::{MergedField, Profile, Provenance, SurvivingValue};
 use crate::model::{ContactUse, FieldPath, PhoneKind, RecordRef, RefKey, SourceRecord};
 use crate::normalize::{NormalizedRecord, RecordNormalizer};
@@ -353,25 +353,21 @@ pub(crate) fn merge_field(
     }
     let disagreement = by_key.len() > 1;
     if rule.collects() {
-        let mut groups: Vec<(&str, &Vec<usize>)> = by_key.iter().map(|(k, v)| (*k, v)).collect();
-        // Most records first (a record holding a value twice counts once), then most
-        // recently seen, then by key.
-        groups.sort_by_cached_key(|(key, g)| {
-            let latest = g
-                .iter()
-                .map(|&i| observations[i].provenance.observed_at)
-                .max();
+        // Every value, by key; then most records first (`seen_in` counts a record holding a
+        // value twice once), then most recently seen (a surviving value is its key's most
+        // recent observation). The sort is stable: ties stay in key order.
+        let mut values: Vec<SurvivingValue> = by_key
+            .values()
+            .map(|g| surviving(&observations, g))
+            .collect();
+        values.sort_by_key(|v| {
             (
-                std::cmp::Reverse(records_holding(&observations, g)),
-                std::cmp::Reverse(latest),
-                *key,
+                std::cmp::Reverse(v.seen_in.len()),
+                std::cmp::Reverse(v.provenance.observed_at),
             )
         });
         return Some(MergedField {
-            values: groups
-                .iter()
-                .map(|(_, g)| surviving(&observations, g))
-                .collect(),
+            values,
             alternatives: Vec::new(),
             disagreement: false,
             rule: rule.name(),

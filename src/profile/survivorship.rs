@@ -122,30 +122,24 @@ impl Survivorship for MostFrequent {
         "most_frequent".into()
     }
     fn narrow(&self, observations: &[Observation], candidates: &[usize]) -> Vec<usize> {
-        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-        for &i in candidates {
-            by_key
-                .entry(observations[i].key.as_str())
-                .or_default()
-                .push(i);
-        }
-        let counts: HashMap<&str, usize> = by_key
+        // Each record once per key: a record holding a value twice counts once for it.
+        let mut held: Vec<_> = candidates
             .iter()
-            .map(|(key, of_key)| (*key, records_holding(observations, of_key)))
+            .map(|&i| {
+                (
+                    observations[i].key.as_str(),
+                    observations[i].provenance.ref_key(),
+                )
+            })
             .collect();
+        held.sort_unstable();
+        held.dedup();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (key, _) in held {
+            *counts.entry(key).or_insert(0) += 1;
+        }
         best_by(candidates, |i| counts[observations[i].key.as_str()])
     }
-}
-
-/// How many distinct records the observations `of` came from.
-pub(crate) fn records_holding(observations: &[Observation], of: &[usize]) -> usize {
-    let mut records: Vec<_> = of
-        .iter()
-        .map(|&i| observations[i].provenance.ref_key())
-        .collect();
-    records.sort_unstable();
-    records.dedup();
-    records.len()
 }
 
 /// The value from the most trusted source: an ordered list of systems, most trusted first.
